@@ -1,0 +1,3 @@
+from faqcli.cli import main
+
+main()

@@ -1,0 +1,236 @@
+"""The ``faq`` command line: parse arguments, call the core, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from faqcli import store
+from faqcli.errors import ExitCode, FaqError, NotFoundError, UsageError
+from faqcli.match import DEFAULTS, Index, closest_ids, is_confident, nearly_tied, rank
+from faqcli.model import Faq
+from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
+
+app = typer.Typer(
+    help="Answer a question from a FAQ file.\n\nExample:  faq ask 'why did the soldier defect?'",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(func: F) -> F:
+    """The one place where a FaqError becomes a line on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FaqError as err:
+            typer.echo(f"faq: {safe(err.message)}", err=True)
+            raise typer.Exit(int(err.exit_code)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _renderer() -> Renderer:
+    """Rich on a terminal, plain text otherwise (Rich honours NO_COLOR by itself)."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        from faqcli.render import RichRenderer
+
+        return RichRenderer(Console())
+    return PlainRenderer(sys.stdout)
+
+
+def _load(ctx: typer.Context) -> tuple[store.FaqSource, Faq]:
+    source = store.resolve(ctx.obj)
+    return source, store.load(source.path)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from faqcli import __version__
+
+        typer.echo(f"faq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    faq: Path | None = typer.Option(
+        None,
+        "--faq",
+        metavar="PATH",
+        help="FAQ file to use. Default: $FAQ_FILE, else the bundled FAQ.",
+        show_default=False,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Answer a question from a FAQ file.
+
+    Examples:
+
+      faq ask "why did the soldier defect?"
+
+      faq --faq support.json list
+    """
+    ctx.obj = faq
+
+
+def _questions(question: str) -> Iterator[str]:
+    if question != "-":
+        yield question
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+@app.command(
+    epilog="Examples:  faq ask 'how common are land defections?'   ·   "
+    "faq ask --json --top 5 'risks'   ·   cat questions.txt | faq ask -"
+)
+@handles_errors
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument(
+        ..., help="Your question, or - to read one question per line from stdin."
+    ),
+    top: int | None = typer.Option(
+        None,
+        "--top",
+        "-n",
+        min=1,
+        help="How many matches to show. Default: 1, or 3 with --json.",
+        show_default=False,
+    ),
+    threshold: float = typer.Option(
+        DEFAULTS.threshold,
+        "--threshold",
+        "-t",
+        min=0,
+        max=100,
+        help="Confidence (0-100) below which faq does not answer.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per question)."),
+) -> None:
+    """Print the answer that best fits QUESTION.
+
+    Exit status: 0 answered, 1 no confident answer, 2 usage error, 3 bad FAQ data.
+    """
+    if question != "-" and not question.strip():
+        raise UsageError("the question is empty")
+    _, faq = _load(ctx)
+    index = Index(faq.entries)
+    shown = top if top is not None else (3 if as_json else 1)
+    renderer = None if as_json else _renderer()
+    answered = True
+    for i, text in enumerate(_questions(question)):
+        matches = rank(index, text, limit=max(shown, 3))
+        confident = is_confident(matches, threshold)
+        answered = confident
+        if as_json:
+            typer.echo(to_json(answer_dict(text, matches[:shown], confident)))
+            continue
+        assert renderer is not None
+        if question == "-":
+            if i:
+                typer.echo()
+            typer.echo(f"> {safe(text)}")
+        renderer.answer(text, matches, confident, nearly_tied(matches), shown)
+    if question != "-" and not answered:
+        raise typer.Exit(int(ExitCode.NO_MATCH))
+
+
+@app.command(name="list", epilog="Examples:  faq list   ·   faq list --json | jq '.entries[].id'")
+@handles_errors
+def list_(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the whole FAQ document as JSON."),
+) -> None:
+    """Show every entry: id, question and tags (id<TAB>question when piped)."""
+    _, faq = _load(ctx)
+    if as_json:
+        typer.echo(to_json(faq.to_dict(), indent=2))
+    else:
+        _renderer().entries(faq)
+
+
+@app.command(epilog="Examples:  faq show escape-routes   ·   faq show escape-routes --json")
+@handles_errors
+def show(
+    ctx: typer.Context,
+    entry_id: str = typer.Argument(..., metavar="ID", help="The entry's id (see faq list)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
+) -> None:
+    """Print one entry in full."""
+    _, faq = _load(ctx)
+    entry = faq.get(entry_id)
+    if entry is None:
+        near = closest_ids([e.id for e in faq.entries], entry_id)
+        hint = f"; did you mean: {', '.join(near)}" if near else ""
+        raise NotFoundError(f"no entry with id {entry_id!r}{hint}")
+    if as_json:
+        typer.echo(to_json(entry.to_dict(), indent=2))
+    else:
+        _renderer().entry(entry)
+
+
+@app.command(
+    name="eval",
+    epilog="Examples:  faq --faq faq.json eval queries.jsonl   ·   "
+    "faq eval queries.jsonl --json --fail-under 0.8",
+)
+@handles_errors
+def eval_(
+    ctx: typer.Context,
+    queries: Path = typer.Argument(
+        ..., metavar="QUERIES.jsonl", help='JSON Lines of {"query": ..., "expected": id or null}.'
+    ),
+    threshold: float = typer.Option(
+        DEFAULTS.threshold, "--threshold", "-t", min=0, max=100, help="Confidence threshold."
+    ),
+    fail_under: float | None = typer.Option(
+        None, "--fail-under", min=0, max=1, help="Exit 1 when hit@1 is below this fraction."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
+) -> None:
+    """Measure how well the FAQ answers labelled queries (hit@1, MRR, abstention)."""
+    from faqcli.evaluate import evaluate, parse_queries
+
+    _, faq = _load(ctx)
+    labelled = parse_queries(store.read_text(queries), str(queries), {e.id for e in faq.entries})
+    report = evaluate(Index(faq.entries), labelled, threshold)
+    if as_json:
+        typer.echo(to_json(report.metrics()))
+    else:
+        _renderer().report(report, str(queries))
+    if fail_under is not None and report.hit1 < fail_under:
+        typer.echo(f"faq: hit@1 {report.hit1:.3f} is below --fail-under {fail_under}", err=True)
+        raise typer.Exit(int(ExitCode.NO_MATCH))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (faq list | head): stop quietly, as grep does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(int(ExitCode.OK))

@@ -1,0 +1,272 @@
+"""The matching engine: rank FAQ entries for a query and score them 0-100.
+
+Pure functions and data, no I/O: the CLI, the benchmarks and the tests all call it.
+
+How a query is scored
+---------------------
+1. Text is normalised (NFKC, casefold, diacritics dropped) and split into words; each
+   word is stemmed (Snowball English), so *defecting* and *defect* meet.
+   Question words (*what*, *where*, *can*...) are kept: in a FAQ they tell entries apart.
+2. Query words the FAQ never uses are corrected to the nearest FAQ words by edit
+   distance (rapidfuzz), so ``riskss of crosing the bordr`` still finds *risks*,
+   *crossing* and *border*; two query words written as one FAQ word
+   (*corona virus*) are joined.
+3. Each entry is scored with BM25 over two fields: the question together with its
+   alternates (full weight) and the answer (weaker evidence). Rare words count more
+   than common ones through the inverse document frequency.
+4. The best candidates are re-scored with a character n-gram similarity between the
+   query and the question (or alternate), which rewards shared word pieces that
+   stemming misses (*defector* / *defection*) and word order.
+5. The confidence of the top entry is the share of the query's information (IDF
+   weight) that the entry explains; a word the FAQ never uses is information nothing
+   explains. The other entries get the top score scaled by their relevance, so
+   scores are always sorted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from faqcli.model import Entry
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The engine's defaults. One set serves every FAQ; each value says why."""
+
+    # BM25 saturation and length normalisation: the textbook values (Robertson &
+    # Zaragoza 2009); they held across all three benchmark FAQs within noise.
+    k1: float = 1.2
+    b: float = 0.75
+    # Answers are long and say much besides the topic: a word found only there is
+    # weaker evidence than one in the question. 0.2 keeps the answer from outvoting
+    # the question on large FAQs while still breaking ties on small ones.
+    answer_weight: float = 0.2
+    # A query word at most one edit in four letters from a FAQ word is a typo of it.
+    fuzzy_cutoff: float = 0.75
+    fuzzy_min_len: int = 4
+    fuzzy_limit: int = 3
+    # Weight of the character n-gram similarity against the (max-normalised) BM25
+    # score when re-ranking the first candidates.
+    char_weight: float = 0.2
+    candidates: int = 50
+    # In the confidence, a query word matched only in the answer explains this much.
+    answer_credit: float = 0.5
+    # Default confidence threshold (score 0-100): below it, faq abstains.
+    threshold: float = 30.0
+    # Two answers whose scores differ by less than this are "nearly tied".
+    tie_margin: float = 5.0
+    # Only this much of a query is read: a question longer than a page is not a question.
+    max_query_chars: int = 2000
+
+
+DEFAULTS = Settings()
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entry and how well it answers the query (0-100)."""
+
+    entry: Entry
+    score: float
+
+
+_WORD = re.compile(r"[^\W_]+")
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def normalise(text: str) -> str:
+    """NFKC, casefold, and drop diacritics: ``Ça Coûte`` -> ``ca coute``."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``."""
+    return _WORD.findall(normalise(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+def _char_grams(text: str) -> Counter[str]:
+    """Character 3- to 5-grams of the normalised words, with word boundaries marked."""
+    padded = " " + " ".join(words(text)) + " "
+    grams: Counter[str] = Counter()
+    for n in (3, 4, 5):
+        for i in range(len(padded) - n + 1):
+            grams[padded[i : i + n]] += 1
+    return grams
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm
+
+
+class Index:
+    """What ranking needs to know about a FAQ, computed once from its entries."""
+
+    def __init__(self, entries: Sequence[Entry], settings: Settings = DEFAULTS) -> None:
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.settings = settings
+        # term -> {entry number: (count in question and alternates, count in answer)}
+        self.postings: dict[str, dict[int, tuple[int, int]]] = {}
+        self.question_len: list[float] = []
+        self.answer_len: list[int] = []
+        surface: set[str] = set()
+        for doc, entry in enumerate(self.entries):
+            phrases = (entry.question, *entry.alternates)
+            q_words = [w for p in phrases for w in words(p)]
+            a_words = words(entry.answer)
+            surface.update(q_words)
+            surface.update(a_words)
+            q_tf = Counter(stem(w) for w in q_words)
+            a_tf = Counter(stem(w) for w in a_words)
+            for term in q_tf.keys() | a_tf.keys():
+                self.postings.setdefault(term, {})[doc] = (q_tf[term], a_tf[term])
+            # Alternates are other phrasings, not a longer question: length per phrase.
+            self.question_len.append(len(q_words) / len(phrases))
+            self.answer_len.append(len(a_words))
+        n = max(len(self.entries), 1)
+        self.avg_question_len = sum(self.question_len) / n or 1.0
+        self.avg_answer_len = sum(self.answer_len) / n or 1.0
+        self.vocabulary: list[str] = sorted(surface)
+        self._surface = surface
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency; a word no entry has gets the largest."""
+        n = len(self.entries)
+        df = len(self.postings.get(term, ()))
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def query_words(self, query: str) -> list[dict[str, float]]:
+        """For each distinct query word, the stems that stand for it, weighted in (0, 1].
+
+        A word the FAQ uses stands for its own stem (weight 1). A word it never uses
+        also stands for the FAQ words within a typo of it, weighted by similarity, or
+        for the FAQ word it forms with the next query word (*corona virus*).
+        """
+        s = self.settings
+        raw = words(query[: s.max_query_chars])
+        groups: dict[str, dict[str, float]] = {}
+        for i, word in enumerate(raw):
+            if word in groups:
+                continue
+            group = groups[word] = {stem(word): 1.0}
+            if stem(word) in self.postings or word in self._surface:
+                continue
+            if i + 1 < len(raw) and word + raw[i + 1] in self._surface:
+                group[stem(word + raw[i + 1])] = 1.0
+            elif len(word) >= s.fuzzy_min_len:
+                for candidate, similarity, _ in process.extract(
+                    word,
+                    self.vocabulary,
+                    scorer=Levenshtein.normalized_similarity,
+                    limit=s.fuzzy_limit,
+                    score_cutoff=s.fuzzy_cutoff,
+                ):
+                    term = stem(candidate)
+                    group[term] = max(group.get(term, 0.0), float(similarity))
+        return list(groups.values())
+
+
+def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
+    """The ``limit`` best entries for ``query``, best first, scored 0-100."""
+    s = index.settings
+    groups = index.query_words(query)
+    terms: dict[str, float] = {}
+    for group in groups:
+        for term, weight in group.items():
+            terms[term] = max(terms.get(term, 0.0), weight)
+    if not terms or not index.entries or limit <= 0:
+        return []
+    relevance: dict[int, float] = {}
+    for term, weight in terms.items():
+        idf = index.idf(term) * weight
+        for doc, (tf_q, tf_a) in index.postings.get(term, {}).items():
+            score = 0.0
+            if tf_q:
+                norm = 1 - s.b + s.b * index.question_len[doc] / index.avg_question_len
+                score += tf_q * (s.k1 + 1) / (tf_q + s.k1 * norm)
+            if tf_a:
+                norm = 1 - s.b + s.b * index.answer_len[doc] / index.avg_answer_len
+                score += s.answer_weight * tf_a * (s.k1 + 1) / (tf_a + s.k1 * norm)
+            relevance[doc] = relevance.get(doc, 0.0) + idf * score
+    if not relevance:
+        return []
+    # Rerank the first candidates with the character n-gram similarity.
+    top = sorted(relevance.items(), key=lambda kv: (-kv[1], kv[0]))[: max(s.candidates, limit)]
+    best = top[0][1]
+    query_grams = _char_grams(query[: s.max_query_chars])
+    blended = []
+    for doc, rel in top:
+        entry = index.entries[doc]
+        char_sim = max(
+            _cosine(query_grams, _char_grams(p)) for p in (entry.question, *entry.alternates)
+        )
+        blended.append((doc, (1 - s.char_weight) * rel / best + s.char_weight * char_sim))
+    blended.sort(key=lambda kv: (-kv[1], kv[0]))
+    top_doc, top_rel = blended[0]
+    confidence = _confidence(index, groups, top_doc)
+    matches = []
+    for doc, rel in blended[:limit]:
+        score = 100.0 * confidence * (rel / top_rel if top_rel > 0 else 0.0)
+        matches.append(Match(index.entries[doc], round(min(max(score, 0.0), 100.0), 1)))
+    return matches
+
+
+def _confidence(index: Index, groups: list[dict[str, float]], doc: int) -> float:
+    """Share of the query's IDF weight that entry ``doc`` explains, in [0, 1].
+
+    Each query word weighs the IDF of the word as typed (the most for a word the FAQ
+    never uses) and is explained by its best stand-in found in the entry: fully in
+    the question or an alternate, by ``answer_credit`` in the answer alone.
+    """
+    s = index.settings
+    total = explained = 0.0
+    for group in groups:
+        word_idf = max(index.idf(term) for term in group)
+        total += word_idf
+        best = 0.0
+        for term, weight in group.items():
+            found = index.postings.get(term, {}).get(doc)
+            if found:
+                best = max(best, weight * (1.0 if found[0] else s.answer_credit))
+        explained += word_idf * best
+    return explained / total if total else 0.0
+
+
+def is_confident(matches: Sequence[Match], threshold: float) -> bool:
+    return bool(matches) and matches[0].score >= threshold
+
+
+def nearly_tied(matches: Sequence[Match], settings: Settings = DEFAULTS) -> bool:
+    """True when the second answer is about as good as the first."""
+    return len(matches) > 1 and matches[0].score - matches[1].score < settings.tie_margin
+
+
+def closest_ids(ids: Iterable[str], wanted: str, limit: int = 3) -> list[str]:
+    """Ids that look like ``wanted`` (for "did you mean" after an unknown id)."""
+    found = process.extract(wanted, list(ids), limit=limit, score_cutoff=50)
+    return [str(choice) for choice, _, _ in found]

@@ -1,0 +1,45 @@
+"""The FAQ's data: entries and the document that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question and its answer. ``alternates`` are other phrasings of the question."""
+
+    id: str
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    # Fields of the file that faq does not know, kept so that a rewrite loses nothing.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "question": self.question, "answer": self.answer}
+        if self.alternates:
+            out["alternates"] = list(self.alternates)
+        if self.tags:
+            out["tags"] = list(self.tags)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Faq:
+    """A FAQ document: an optional title and its entries, in file order."""
+
+    entries: tuple[Entry, ...]
+    title: str | None = None
+
+    def get(self, entry_id: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "entries": [e.to_dict() for e in self.entries]}

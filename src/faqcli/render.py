@@ -1,0 +1,255 @@
+"""Turn matches, entries and reports into text: Rich on a terminal, plain text in a
+pipe, JSON for scripts.
+
+Renderers write to the output they are given and never exit. FAQ text is data: it is
+never read as Rich markup, and control characters in it never reach the terminal.
+Rich is imported only by :class:`RichRenderer`, so piped output starts faster.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from faqcli.evaluate import Report
+from faqcli.match import Match
+from faqcli.model import Entry, Faq
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional overrides
+# that can make text display differently from what it is ("Trojan Source").
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """``text`` with every terminal control character shown as a harmless symbol."""
+
+    def picture(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return chr(0x2400 + code) if code < 0x20 else "\N{REPLACEMENT CHARACTER}"
+
+    return _UNSAFE.sub(picture, text.replace("\r\n", "\n"))
+
+
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def to_json(obj: Any, indent: int | None = None) -> str:
+    """JSON that keeps every character of the text but carries no raw control byte.
+
+    ``json.dumps`` already escapes C0 controls; DEL, C1 controls and bidi overrides
+    are escaped here too, so the output is safe to print and parses back exactly.
+    """
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def match_dict(match: Match) -> dict[str, Any]:
+    e = match.entry
+    return {"id": e.id, "question": e.question, "answer": e.answer, "score": match.score}
+
+
+def answer_dict(query: str, matches: Sequence[Match], confident: bool) -> dict[str, Any]:
+    """The JSON contract of ``faq ask --json``."""
+    return {
+        "query": query,
+        "answer": match_dict(matches[0]) if confident and matches else None,
+        "matches": [match_dict(m) for m in matches],
+    }
+
+
+def _score(score: float) -> str:
+    return f"{score:.0f}"
+
+
+class Renderer(Protocol):
+    def answer(
+        self, query: str, matches: Sequence[Match], confident: bool, tied: bool, shown: int
+    ) -> None: ...
+    def entries(self, faq: Faq) -> None: ...
+    def entry(self, entry: Entry) -> None: ...
+    def report(self, report: Report, name: str) -> None: ...
+
+
+def _answer_parts(
+    matches: Sequence[Match], confident: bool, tied: bool, shown: int
+) -> tuple[str | None, Sequence[Match], Sequence[Match]]:
+    """Split an answer into (a headline, matches shown in full, "did you mean" list)."""
+    if not matches or not confident:
+        return None, (), matches[:3]
+    if tied:
+        count = max(shown, 2)
+        return "Two answers fit about equally well:", matches[:count], ()
+    return None, matches[:shown], ()
+
+
+class PlainRenderer:
+    """Plain text for pipes and files: no colour, no box drawing, stable lines."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def _line(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def answer(
+        self, query: str, matches: Sequence[Match], confident: bool, tied: bool, shown: int
+    ) -> None:
+        headline, full, suggestions = _answer_parts(matches, confident, tied, shown)
+        if headline:
+            self._line(headline)
+        for i, m in enumerate(full):
+            if i:
+                self._line()
+            self._line(f"{safe(m.entry.question)} [{m.entry.id}, score {_score(m.score)}]")
+            self._line(safe(m.entry.answer).strip("\n"))
+        if not full:
+            self._line(f"No confident answer for: {safe(query)}")
+            if suggestions:
+                self._line("Did you mean:")
+                for m in suggestions:
+                    self._line(
+                        f"  {m.entry.id}\t{safe(m.entry.question)} (score {_score(m.score)})"
+                    )
+
+    def entries(self, faq: Faq) -> None:
+        for e in faq.entries:
+            self._line(f"{e.id}\t{safe(e.question)}")
+
+    def entry(self, entry: Entry) -> None:
+        self._line(f"{safe(entry.question)} [{entry.id}]")
+        self._line()
+        self._line(safe(entry.answer).strip("\n"))
+        if entry.alternates:
+            self._line()
+            self._line("Also asked as: " + "; ".join(safe(a) for a in entry.alternates))
+        if entry.tags:
+            self._line("Tags: " + ", ".join(safe(t) for t in entry.tags))
+
+    def report(self, report: Report, name: str) -> None:
+        for key, value in _report_rows(report):
+            self._line(f"{key}\t{value}")
+        if report.misses:
+            self._line()
+            self._line("Worst misses (query, expected, got, rank of expected):")
+            for miss in _worst(report):
+                rank = str(miss.rank) if miss.rank else ">10"
+                self._line(f"  {safe(miss.query)}\t{miss.expected}\t{miss.got}\t{rank}")
+
+
+class RichRenderer:
+    """Panels, tables and Markdown answers for a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def _panel(self, entry: Entry, subtitle: str) -> RenderableType:
+        from rich.console import Group
+        from rich.markdown import Markdown
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body = Group(
+            Text(safe(entry.question), style="bold"),
+            Text(""),
+            Markdown(safe(entry.answer)),
+        )
+        return Panel(
+            body,
+            title=Text(entry.id, style="cyan"),
+            title_align="left",
+            subtitle=Text(subtitle, style="dim"),
+            subtitle_align="right",
+            border_style="blue",
+        )
+
+    def answer(
+        self, query: str, matches: Sequence[Match], confident: bool, tied: bool, shown: int
+    ) -> None:
+        from rich.text import Text
+
+        headline, full, suggestions = _answer_parts(matches, confident, tied, shown)
+        if headline:
+            self.console.print(Text(headline, style="yellow"))
+        for m in full:
+            self.console.print(self._panel(m.entry, f"score {_score(m.score)}"))
+        if not full:
+            self.console.print(Text.assemble("No confident answer for: ", (safe(query), "bold")))
+            if suggestions:
+                self.console.print("Did you mean:")
+                for m in suggestions:
+                    self.console.print(
+                        Text.assemble(
+                            "  ",
+                            (m.entry.id, "cyan"),
+                            "  ",
+                            safe(m.entry.question),
+                            (f"  (score {_score(m.score)})", "dim"),
+                        )
+                    )
+
+    def entries(self, faq: Faq) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(safe(faq.title)) if faq.title else None)
+        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("question")
+        table.add_column("tags", style="dim")
+        for e in faq.entries:
+            table.add_row(Text(e.id), Text(safe(e.question)), Text(", ".join(map(safe, e.tags))))
+        self.console.print(table)
+
+    def entry(self, entry: Entry) -> None:
+        from rich.text import Text
+
+        notes = []
+        if entry.alternates:
+            notes.append("also asked as: " + "; ".join(entry.alternates))
+        if entry.tags:
+            notes.append("tags: " + ", ".join(entry.tags))
+        self.console.print(self._panel(entry, ""))
+        for note in notes:
+            self.console.print(Text(safe(note), style="dim"))
+
+    def report(self, report: Report, name: str) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(f"faq eval: {safe(name)}"))
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for key, value in _report_rows(report):
+            table.add_row(key, value)
+        self.console.print(table)
+        if report.misses:
+            misses = Table(title="Worst misses")
+            for column in ("query", "expected", "got", "rank"):
+                misses.add_column(column)
+            for miss in _worst(report):
+                misses.add_row(
+                    Text(safe(miss.query)),
+                    Text(miss.expected),
+                    Text(miss.got or "-"),
+                    str(miss.rank) if miss.rank else ">10",
+                )
+            self.console.print(misses)
+
+
+def _report_rows(report: Report) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in report.metrics().items():
+        rows.append((key, str(value) if isinstance(value, int) else f"{value:.3f}"))
+    return rows
+
+
+WORST_SHOWN = 10
+
+
+def _worst(report: Report) -> list[Any]:
+    """Misses whose expected entry ranked lowest (or not at all) first."""
+    return sorted(report.misses, key=lambda m: -(m.rank or 99))[:WORST_SHOWN]

@@ -1,0 +1,248 @@
+"""Find, read and validate FAQ files.
+
+Every problem with a FAQ file becomes a :class:`FaqDataError` whose one-line message
+names the file and the place: ``line:column`` for malformed JSON, the entry's number
+(1-based), id and line for schema errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from faqcli.errors import FaqDataError
+from faqcli.model import Entry, Faq
+
+ENV_VAR = "FAQ_FILE"
+KNOWN_FIELDS = ("id", "question", "answer", "alternates", "tags")
+
+
+@dataclass(frozen=True)
+class FaqSource:
+    """Which FAQ file is in use, and why it was chosen."""
+
+    path: Path
+    reason: str
+    bundled: bool = False
+
+
+def bundled_path() -> Path:
+    """The FAQ shipped inside the package (the six seed entries)."""
+    return Path(__file__).resolve().parent / "data" / "faq.json"
+
+
+def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None) -> FaqSource:
+    """Pick the FAQ file: ``--faq``, then ``$FAQ_FILE``, then the bundled default."""
+    env = os.environ if environ is None else environ
+    if option is not None and str(option) != "":
+        return FaqSource(Path(option), "--faq option")
+    if env.get(ENV_VAR):
+        return FaqSource(Path(env[ENV_VAR]), f"{ENV_VAR} environment variable")
+    return FaqSource(bundled_path(), "bundled default", bundled=True)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a one-line error saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FaqDataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FaqDataError(f"{path}: is a directory, not a FAQ file") from None
+    except PermissionError:
+        raise FaqDataError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise FaqDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        msg = f"{path}:{line}:{col}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
+        raise FaqDataError(msg) from None
+
+
+def load(path: Path) -> Faq:
+    """Read and validate a FAQ file."""
+    text = read_text(path)
+    return parse(text, str(path))
+
+
+def parse(text: str, name: str) -> Faq:
+    """Validate a FAQ document given as JSON text; ``name`` is used in messages."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
+        raise FaqDataError(msg) from None
+    except RecursionError:
+        raise FaqDataError(f"{name}: malformed JSON: nested too deeply") from None
+    return from_document(doc, name, text)
+
+
+def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
+    """Validate an already-parsed FAQ document (a list of entries or ``{"entries": [...]}``)."""
+    title: str | None = None
+    if isinstance(doc, list):
+        raw_entries = doc
+    elif isinstance(doc, dict) and "entries" in doc:
+        raw_entries = doc["entries"]
+        if not isinstance(raw_entries, list):
+            raise FaqDataError(f"{name}: 'entries' must be a list, not {_kind(raw_entries)}")
+        raw_title = doc.get("title")
+        if raw_title is not None and not isinstance(raw_title, str):
+            raise FaqDataError(f"{name}: 'title' must be a string, not {_kind(raw_title)}")
+        title = raw_title
+    else:
+        msg = f"{name}: top level must be a list of entries or an object with 'entries'"
+        raise FaqDataError(f"{msg}, not {_kind(doc)}")
+
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(raw_entries, start=1):
+        entry = _entry(raw, number, name, text)
+        if entry.id and entry.id in seen:
+            where = _where(name, text, number, entry.id)
+            msg = f"{where}: duplicate id (also entry {seen[entry.id]})"
+            raise FaqDataError(msg)
+        seen[entry.id] = number
+        entries.append(entry)
+    return Faq(entries=tuple(_fill_ids(entries)), title=title)
+
+
+def _entry(raw: Any, number: int, name: str, text: str | None) -> Entry:
+    if not isinstance(raw, dict):
+        where = _where(name, text, number, None)
+        raise FaqDataError(f"{where}: an entry must be an object, not {_kind(raw)}")
+    raw_id = raw.get("id")
+
+    def fail(problem: str) -> FaqDataError:
+        ident = raw_id if isinstance(raw_id, str) else None
+        return FaqDataError(f"{_where(name, text, number, ident)}: {problem}")
+
+    if raw_id is not None and (not isinstance(raw_id, str) or not raw_id.strip()):
+        raise fail("field 'id' must be a non-blank string")
+    values: dict[str, str] = {}
+    for key in ("question", "answer"):
+        if key not in raw:
+            raise fail(f"missing field '{key}'")
+        value = raw[key]
+        if not isinstance(value, str):
+            raise fail(f"field '{key}' must be a string, not {_kind(value)}")
+        if not value.strip():
+            raise fail(f"field '{key}' is blank")
+        values[key] = value
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("alternates", "tags"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"field '{key}' must be a list of strings")
+        lists[key] = tuple(v for v in value if v.strip())
+    extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
+    return Entry(
+        id=raw_id.strip() if isinstance(raw_id, str) else "",
+        question=values["question"],
+        answer=values["answer"],
+        alternates=lists["alternates"],
+        tags=lists["tags"],
+        extra=extra,
+    )
+
+
+def _fill_ids(entries: list[Entry]) -> list[Entry]:
+    """Give entries without an id a stable one derived from the question, kept unique."""
+    taken = {e.id for e in entries if e.id}
+    out = []
+    for entry in entries:
+        if not entry.id:
+            new_id = unique_id(slugify(entry.question), taken)
+            taken.add(new_id)
+            entry = Entry(
+                new_id, entry.question, entry.answer, entry.alternates, entry.tags, entry.extra
+            )
+        out.append(entry)
+    return out
+
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+SLUG_MAX = 48  # long enough to tell questions apart, short enough to type
+
+
+def slugify(question: str) -> str:
+    """``"How do I reset my password?"`` -> ``"how-do-i-reset-my-password"``."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode().casefold()
+    )
+    slug = _SLUG_JUNK.sub("-", ascii_text).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX].rsplit("-", 1)[0]
+    return slug or "entry"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not taken yet."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _kind(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _where(name: str, text: str | None, number: int, entry_id: str | None) -> str:
+    line = _entry_line(text, number) if text is not None else None
+    place = f"{name}:{line}" if line else name
+    ident = f" (id {entry_id!r})" if entry_id else ""
+    return f"{place}: entry {number}{ident}"
+
+
+def _entry_line(text: str, number: int) -> int | None:
+    """The line on which entry ``number`` (1-based) starts; only used to word an error."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+
+    def skip(pos: int) -> int:
+        match = ws.match(text, pos)
+        return match.end() if match else pos
+
+    try:
+        pos = skip(1 if text.startswith("\ufeff") else 0)
+        if text[pos] == "{":
+            pos = skip(pos + 1)
+            while text[pos] != "}":
+                key, pos = decoder.raw_decode(text, pos)
+                pos = skip(skip(pos) + 1)  # the colon
+                if key == "entries":
+                    break
+                _, pos = decoder.raw_decode(text, pos)
+                pos = skip(pos)
+                if text[pos] == ",":
+                    pos = skip(pos + 1)
+            else:
+                return None
+        if text[pos] != "[":
+            return None
+        pos = skip(pos + 1)
+        for _ in range(number - 1):
+            _, pos = decoder.raw_decode(text, pos)
+            pos = skip(skip(pos) + 1)  # the comma
+        return text.count("\n", 0, pos) + 1
+    except (ValueError, IndexError):
+        return None
