@@ -1,0 +1,77 @@
+"""Shared fixtures: small FAQ files written into tmp_path, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from faqcli.cli import app
+
+SMALL_FAQ: dict[str, Any] = {
+    "title": "Support desk",
+    "entries": [
+        {
+            "id": "reset-password",
+            "question": "How do I reset my password?",
+            "answer": "Open **Settings**, choose *Security*, then click `Reset password`.",
+            "alternates": ["I forgot my password"],
+            "tags": ["account"],
+        },
+        {
+            "id": "delete-account",
+            "question": "How do I delete my account?",
+            "answer": "Write to support and we will delete it within 30 days.",
+            "tags": ["account"],
+        },
+        {
+            "id": "opening-hours",
+            "question": "When is the office open?",
+            "answer": "Monday to Friday, 9:00 to 17:00.",
+        },
+        {
+            "id": "office-location",
+            "question": "Where is the office?",
+            "answer": "At 12 Harbour Street, second floor.",
+        },
+        {
+            "id": "refund",
+            "question": "Can I get a refund for my subscription?",
+            "answer": "Yes, within 14 days of purchase.",
+        },
+    ],
+}
+
+
+@pytest.fixture
+def write_faq(tmp_path: Path) -> Callable[[Any], Path]:
+    """Write a FAQ document (or raw text) to a file and return its path."""
+
+    def write(doc: Any, name: str = "faq.json") -> Path:
+        path = tmp_path / name
+        text = doc if isinstance(doc, str) else json.dumps(doc, indent=2)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def small_faq(write_faq: Callable[[Any], Path]) -> Path:
+    return write_faq(SMALL_FAQ)
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Invoke the CLI with FAQ_FILE unset; stdout and stderr are kept apart."""
+    monkeypatch.delenv("FAQ_FILE", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return invoke

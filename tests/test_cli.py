@@ -1,0 +1,304 @@
+"""The command line: every command, option and exit code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import Result
+
+from faqcli import store
+from faqcli.errors import ExitCode
+
+Run = Callable[..., Result]
+
+
+def test_ask_prints_best_answer_and_exits_0(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "how can i reset my pasword")
+    assert result.exit_code == ExitCode.OK
+    assert "How do I reset my password? [reset-password, score" in result.stdout
+    assert "Open **Settings**" in result.stdout
+    assert result.stderr == ""
+
+
+def test_ask_without_confident_answer_suggests_and_exits_1(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "what is the price of bitcoin")
+    assert result.exit_code == ExitCode.NO_MATCH
+    assert result.stdout.startswith("No confident answer for: what is the price of bitcoin")
+    assert "Did you mean:" in result.stdout
+    assert len([line for line in result.stdout.splitlines() if line.startswith("  ")]) <= 3
+
+
+def test_threshold_option_changes_the_verdict(run: Run, small_faq: Path) -> None:
+    loose = run("--faq", str(small_faq), "ask", "--threshold", "0", "price of my subscription")
+    strict = run("--faq", str(small_faq), "ask", "--threshold", "100", "price of my subscription")
+    assert loose.exit_code == ExitCode.OK
+    assert strict.exit_code == ExitCode.NO_MATCH
+
+
+def test_top_shows_more_answers(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "--top", "2", "how do I reset my account")
+    assert result.exit_code == 0
+    assert "[reset-password, score" in result.stdout
+    assert "[delete-account, score" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("ask", ""), ("ask", "   "), ("ask", "--top", "0", "x"), ("ask", "--bogus", "x"), ("ask",)],
+)
+def test_usage_errors_exit_2(run: Run, small_faq: Path, args: tuple[str, ...]) -> None:
+    result = run("--faq", str(small_faq), *args)
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stdout == ""
+
+
+def test_ask_json_contract(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "--json", "forgot my password")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert set(doc) == {"query", "answer", "matches"}
+    assert doc["query"] == "forgot my password"
+    assert doc["answer"]["id"] == "reset-password"
+    assert 1 <= len(doc["matches"]) <= 3
+    assert doc["matches"][0] == doc["answer"]
+    for match in doc["matches"]:
+        assert set(match) == {"id", "question", "answer", "score"}
+        assert 0 <= match["score"] <= 100
+    scores = [m["score"] for m in doc["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_json_without_answer_has_null_and_still_lists_matches(
+    run: Run, small_faq: Path
+) -> None:
+    result = run("--faq", str(small_faq), "ask", "--json", "--top", "2", "cheap flights to rome")
+    assert result.exit_code == ExitCode.NO_MATCH
+    doc = json.loads(result.stdout)
+    assert doc["answer"] is None
+    assert len(doc["matches"]) <= 2
+
+
+def test_ask_stdin_answers_each_line_in_order(run: Run, small_faq: Path) -> None:
+    lines = "where is the office\n\nwhen is the office open\nbitcoin price today\n"
+    result = run("--faq", str(small_faq), "ask", "--json", "-", input=lines)
+    assert result.exit_code == 0  # batch mode exits 0 even when one question has no answer
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["query"] for d in docs] == [
+        "where is the office",
+        "when is the office open",
+        "bitcoin price today",
+    ]
+    assert docs[0]["answer"]["id"] == "office-location"
+    assert docs[1]["answer"]["id"] == "opening-hours"
+    assert docs[2]["answer"] is None
+
+
+def test_ask_stdin_human_output_echoes_each_question(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "-", input="where is the office\n")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("> where is the office\n")
+    assert "Harbour Street" in result.stdout
+
+
+def test_very_long_question_on_stdin_returns(run: Run, small_faq: Path) -> None:
+    huge = ("password reset " * 70_000)[:1_000_000]
+    result = run("--faq", str(small_faq), "ask", "--json", "-", input=huge + "\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["matches"][0]["id"] == "reset-password"
+
+
+def test_very_long_argument_returns(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "--json", "x" * 100_000)
+    assert result.exit_code in (ExitCode.OK, ExitCode.NO_MATCH)
+    assert json.loads(result.stdout)["query"] == "x" * 100_000
+
+
+def test_list_piped_prints_id_tab_question(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "reset-password\tHow do I reset my password?"
+    assert len(lines) == 5
+
+
+def test_list_json_prints_the_document(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "list", "--json")
+    doc = json.loads(result.stdout)
+    assert doc["title"] == "Support desk"
+    assert [e["id"] for e in doc["entries"]][:2] == ["reset-password", "delete-account"]
+    assert doc["entries"][0]["alternates"] == ["I forgot my password"]
+
+
+def test_show_prints_entry(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "show", "reset-password")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("How do I reset my password? [reset-password]")
+    assert "Also asked as: I forgot my password" in result.stdout
+    assert "Tags: account" in result.stdout
+
+
+def test_show_json(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "show", "refund", "--json")
+    assert json.loads(result.stdout) == {
+        "id": "refund",
+        "question": "Can I get a refund for my subscription?",
+        "answer": "Yes, within 14 days of purchase.",
+    }
+
+
+def test_show_unknown_id_suggests_closest_and_exits_1(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "show", "refnd")
+    assert result.exit_code == ExitCode.NO_MATCH
+    assert result.stdout == ""
+    assert result.stderr.startswith("faq: no entry with id 'refnd'; did you mean: refund")
+
+
+def test_faq_file_env_var_is_used(run: Run, small_faq: Path) -> None:
+    result = run("list", env={"FAQ_FILE": str(small_faq)})
+    assert result.stdout.startswith("reset-password\t")
+
+
+def test_faq_option_beats_env_var(run: Run, small_faq: Path, write_faq: Any) -> None:
+    other = write_faq([{"id": "only", "question": "Q?", "answer": "A."}], "other.json")
+    result = run("--faq", str(other), "list", env={"FAQ_FILE": str(small_faq)})
+    assert result.stdout == "only\tQ?\n"
+
+
+def test_bundled_faq_is_the_default(run: Run) -> None:
+    result = run("list")
+    ids = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert ids == [
+        "why-defect-now",
+        "land-border-frequency",
+        "north-south-relations",
+        "more-defections",
+        "escape-routes",
+        "crossing-risks",
+    ]
+
+
+def test_bundled_faq_answers_the_readme_question(run: Run) -> None:
+    result = run("ask", "Why did this soldier defect?")
+    assert result.exit_code == 0
+    assert "[why-defect-now," in result.stdout
+
+
+def test_version_comes_from_package_metadata(run: Run) -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"faq {version('faqcli')}\n"
+
+
+@pytest.mark.parametrize("command", ["ask", "list", "show", "eval"])
+def test_every_command_has_help_with_an_example(run: Run, command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.stdout
+    assert f"faq {command}" in result.stdout or f"faq --faq faq.json {command}" in result.stdout
+
+
+def test_top_level_help_lists_commands(run: Run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("ask", "list", "show", "eval"):
+        assert command in result.stdout
+
+
+def test_markup_in_faq_text_prints_literally(run: Run, write_faq: Any) -> None:
+    question = "What does [bold red]markup[/bold red] do?"
+    path = write_faq([{"id": "m", "question": question, "answer": "It [link=x]stays[/link]."}])
+    shown = run("--faq", str(path), "show", "m")
+    assert question in shown.stdout
+    assert "It [link=x]stays[/link]." in shown.stdout
+
+
+def test_control_sequences_never_reach_the_terminal(run: Run, write_faq: Any) -> None:
+    evil = "Clear \x1b[2J screen \x1b]0;pwned\x07 and bell\x07 \x9b"
+    path = write_faq([{"id": "evil", "question": "Evil question?", "answer": evil}])
+    for args in (("show", "evil"), ("ask", "evil question"), ("list",)):
+        result = run("--faq", str(path), *args)
+        assert "\x1b" not in result.stdout
+        assert "\x07" not in result.stdout
+        assert "\x9b" not in result.stdout
+    raw = run("--faq", str(path), "show", "evil", "--json")
+    assert "\x1b" not in raw.stdout and "\x9b" not in raw.stdout
+    assert json.loads(raw.stdout)["answer"] == evil  # JSON keeps the text exactly
+
+
+BAD_DATA: list[tuple[str, str]] = [
+    ("{not json", "1:2: malformed JSON"),
+    ('{"entries": [\n  {"question": "Q?", "answer": "A"},\n  {"question": "Q2?"}\n]}', ":3: entry 2"),
+    ("42", "top level must be a list of entries or an object with 'entries'"),
+    ('{"title": "x"}', "top level must be a list"),
+    ('{"entries": {}}', "'entries' must be a list"),
+    ('[{"question": 5, "answer": "A"}]', "entry 1: field 'question' must be a string"),
+    ('[{"question": "  ", "answer": "A"}]', "entry 1: field 'question' is blank"),
+    ('[{"question": "Q", "answer": ""}]', "entry 1: field 'answer' is blank"),
+    ('[{"id": "a", "question": "Q", "answer": "A"}, "oops"]', "entry 2: an entry must be an object"),
+    (
+        '[{"id": "a", "question": "Q", "answer": "A"},\n {"id": "a", "question": "R", "answer": "B"}]',
+        ":2: entry 2 (id 'a'): duplicate id (also entry 1)",
+    ),
+    ('[{"id": "a", "question": "Q", "answer": "A", "tags": "x"}]', "field 'tags' must be a list"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_DATA)
+def test_bad_faq_data_is_one_line_exit_3(
+    run: Run, write_faq: Any, text: str, expected: str
+) -> None:
+    path = write_faq(text)
+    result = run("--faq", str(path), "list")
+    assert result.exit_code == ExitCode.DATA
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"faq: {path}")
+    assert expected in result.stderr
+
+
+def test_missing_file_directory_and_non_utf8(run: Run, tmp_path: Path) -> None:
+    missing = run("--faq", str(tmp_path / "nope.json"), "list")
+    directory = run("--faq", str(tmp_path), "list")
+    latin1 = tmp_path / "latin1.json"
+    # column 19 is the é after `[{"question": "Caf`
+    latin1.write_bytes('[{"question": "Caf\xe9?", "answer": "A"}]'.encode("latin-1"))
+    binary = run("--faq", str(latin1), "list")
+    assert (missing.exit_code, directory.exit_code, binary.exit_code) == (3, 3, 3)
+    assert "no such file" in missing.stderr
+    assert "is a directory" in directory.stderr
+    assert f"{latin1}:1:19: not UTF-8" in binary.stderr
+
+
+def test_entry_without_id_gets_one_from_its_question(run: Run, write_faq: Any) -> None:
+    path = write_faq([{"question": "How do I pay?", "answer": "By card."}])
+    assert run("--faq", str(path), "list").stdout == "how-do-i-pay\tHow do I pay?\n"
+
+
+def test_bare_list_is_accepted(run: Run, write_faq: Any) -> None:
+    path = write_faq([{"id": "x", "question": "Q?", "answer": "A."}])
+    assert run("--faq", str(path), "show", "x", "--json").exit_code == 0
+
+
+def test_bundled_file_matches_the_seed_text() -> None:
+    """data/faq.json holds the six seed entries verbatim, with the agreed ids."""
+    faq = store.load(store.bundled_path())
+    assert [e.id for e in faq.entries] == [
+        "why-defect-now",
+        "land-border-frequency",
+        "north-south-relations",
+        "more-defections",
+        "escape-routes",
+        "crossing-risks",
+    ]
+    seed = Path(__file__).parents[2] / "shared" / "seed" / "000_ef3ff8d944980d97.txt"
+    if not seed.exists():
+        pytest.skip("../shared/seed is not beside the project")
+    blocks = seed.read_text(encoding="utf-8").split("-\n")[1:]
+    pairs = [tuple(b.strip("\n").split("\n", 1)) for b in blocks]
+    assert [(e.question, e.answer) for e in faq.entries] == pairs
