@@ -233,16 +233,23 @@ def test_control_sequences_never_reach_the_terminal(run: Run, write_faq: Any) ->
 
 BAD_DATA: list[tuple[str, str]] = [
     ("{not json", "1:2: malformed JSON"),
-    ('{"entries": [\n  {"question": "Q?", "answer": "A"},\n  {"question": "Q2?"}\n]}', ":3: entry 2"),
+    (
+        '{"entries": [\n  {"question": "Q?", "answer": "A"},\n  {"question": "Q2?"}\n]}',
+        ":3: entry 2",
+    ),
     ("42", "top level must be a list of entries or an object with 'entries'"),
     ('{"title": "x"}', "top level must be a list"),
     ('{"entries": {}}', "'entries' must be a list"),
     ('[{"question": 5, "answer": "A"}]', "entry 1: field 'question' must be a string"),
     ('[{"question": "  ", "answer": "A"}]', "entry 1: field 'question' is blank"),
     ('[{"question": "Q", "answer": ""}]', "entry 1: field 'answer' is blank"),
-    ('[{"id": "a", "question": "Q", "answer": "A"}, "oops"]', "entry 2: an entry must be an object"),
     (
-        '[{"id": "a", "question": "Q", "answer": "A"},\n {"id": "a", "question": "R", "answer": "B"}]',
+        '[{"id": "a", "question": "Q", "answer": "A"}, "oops"]',
+        "entry 2: an entry must be an object",
+    ),
+    (
+        '[{"id": "a", "question": "Q", "answer": "A"},\n'
+        ' {"id": "a", "question": "R", "answer": "B"}]',
         ":2: entry 2 (id 'a'): duplicate id (also entry 1)",
     ),
     ('[{"id": "a", "question": "Q", "answer": "A", "tags": "x"}]', "field 'tags' must be a list"),

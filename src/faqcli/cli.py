@@ -27,6 +27,11 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def examples(*lines: str) -> str:
+    """A command's help epilog: one example per paragraph, so help keeps them apart."""
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+
+
 def handles_errors(func: F) -> F:
     """The one place where a FaqError becomes a line on stderr and its exit code."""
 
@@ -100,8 +105,11 @@ def _questions(question: str) -> Iterator[str]:
 
 
 @app.command(
-    epilog="Examples:  faq ask 'how common are land defections?'   ·   "
-    "faq ask --json --top 5 'risks'   ·   cat questions.txt | faq ask -"
+    epilog=examples(
+        "faq ask 'how common are land defections?'",
+        "faq ask --json --top 5 'risks of crossing'",
+        "cat questions.txt | faq ask -",
+    )
 )
 @handles_errors
 def ask(
@@ -155,7 +163,7 @@ def ask(
         raise typer.Exit(int(ExitCode.NO_MATCH))
 
 
-@app.command(name="list", epilog="Examples:  faq list   ·   faq list --json | jq '.entries[].id'")
+@app.command(name="list", epilog=examples("faq list", "faq list --json | jq '.entries[].id'"))
 @handles_errors
 def list_(
     ctx: typer.Context,
@@ -169,7 +177,7 @@ def list_(
         _renderer().entries(faq)
 
 
-@app.command(epilog="Examples:  faq show escape-routes   ·   faq show escape-routes --json")
+@app.command(epilog=examples("faq show escape-routes", "faq show escape-routes --json"))
 @handles_errors
 def show(
     ctx: typer.Context,
@@ -191,8 +199,10 @@ def show(
 
 @app.command(
     name="eval",
-    epilog="Examples:  faq --faq faq.json eval queries.jsonl   ·   "
-    "faq eval queries.jsonl --json --fail-under 0.8",
+    epilog=examples(
+        "faq --faq faq.json eval queries.jsonl",
+        "faq eval queries.jsonl --json --fail-under 0.8",
+    ),
 )
 @handles_errors
 def eval_(

@@ -17,10 +17,10 @@ How a query is scored
 4. The best candidates are re-scored with a character n-gram similarity between the
    query and the question (or alternate), which rewards shared word pieces that
    stemming misses (*defector* / *defection*) and word order.
-5. The confidence of the top entry is the share of the query's information (IDF
-   weight) that the entry explains; a word the FAQ never uses is information nothing
-   explains. The other entries get the top score scaled by their relevance, so
-   scores are always sorted.
+5. The confidence of the top entry (see ``_confidence``) weighs how much of the query
+   the entry explains and how much of the entry's question the query asks about; a
+   word the FAQ never uses is information nothing explains. The other entries get
+   the top score scaled by their relevance, so scores are always sorted.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class Settings:
     # In the confidence, a query word matched only in the answer explains this much.
     answer_credit: float = 0.5
     # Default confidence threshold (score 0-100): below it, faq abstains.
-    threshold: float = 30.0
+    threshold: float = 25.0
     # Two answers whose scores differ by less than this are "nearly tied".
     tie_margin: float = 5.0
     # Only this much of a query is read: a question longer than a page is not a question.
@@ -160,8 +160,9 @@ class Index:
         df = len(self.postings.get(term, ()))
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def query_words(self, query: str) -> list[dict[str, float]]:
-        """For each distinct query word, the stems that stand for it, weighted in (0, 1].
+    def query_words(self, query: str) -> tuple[list[str], list[dict[str, float]]]:
+        """The distinct query words, and for each the stems that stand for it, weighted
+        in (0, 1].
 
         A word the FAQ uses stands for its own stem (weight 1). A word it never uses
         also stands for the FAQ words within a typo of it, weighted by similarity, or
@@ -188,13 +189,13 @@ class Index:
                 ):
                     term = stem(candidate)
                     group[term] = max(group.get(term, 0.0), float(similarity))
-        return list(groups.values())
+        return list(groups), list(groups.values())
 
 
 def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     """The ``limit`` best entries for ``query``, best first, scored 0-100."""
     s = index.settings
-    groups = index.query_words(query)
+    query_words, groups = index.query_words(query)
     terms: dict[str, float] = {}
     for group in groups:
         for term, weight in group.items():
@@ -228,7 +229,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
         blended.append((doc, (1 - s.char_weight) * rel / best + s.char_weight * char_sim))
     blended.sort(key=lambda kv: (-kv[1], kv[0]))
     top_doc, top_rel = blended[0]
-    confidence = _confidence(index, groups, top_doc)
+    confidence = _confidence(index, groups, query_words, top_doc)
     matches = []
     for doc, rel in blended[:limit]:
         score = 100.0 * confidence * (rel / top_rel if top_rel > 0 else 0.0)
@@ -236,25 +237,59 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     return matches
 
 
-def _confidence(index: Index, groups: list[dict[str, float]], doc: int) -> float:
-    """Share of the query's IDF weight that entry ``doc`` explains, in [0, 1].
+# Words that make a sentence a question rather than say what it is about. They still
+# rank (in a FAQ *where* and *when* tell entries apart), but in the confidence they
+# count for little: "how do I make coffee" shares "how do I" with half of any FAQ,
+# and that must not look like an answer. General English, not tuned to any FAQ.
+FUNCTION_WORDS = frozenset(
+    "a an the of to in on at for and or but if so is are was were be been being am do does "
+    "did i me my mine you your we our us it its this that these those there their they them "
+    "he she his her with from by as about can could would should will shall may might must "
+    "how what where when why who whom which whose not no any some s t".split()
+)
+FUNCTION_WEIGHT = 0.15
 
-    Each query word weighs the IDF of the word as typed (the most for a word the FAQ
-    never uses) and is explained by its best stand-in found in the entry: fully in
-    the question or an alternate, by ``answer_credit`` in the answer alone.
+
+def _confidence(
+    index: Index, groups: list[dict[str, float]], query_words: list[str], doc: int
+) -> float:
+    """How sure we are that entry ``doc`` answers the query, in [0, 1].
+
+    The geometric mean of two shares of IDF weight, function words discounted:
+    how much of the query the entry explains (a word the FAQ never uses explains
+    nothing and weighs the most), and how much of the entry's question (or best
+    alternate) the query asks about. Both must be high: a query that only brushes
+    an entry, or an entry that only shares a word with the query, is not an answer.
     """
     s = index.settings
+
+    def weight(word: str, idf: float) -> float:
+        return idf * (FUNCTION_WEIGHT if word in FUNCTION_WORDS else 1.0)
+
     total = explained = 0.0
-    for group in groups:
-        word_idf = max(index.idf(term) for term in group)
+    for word, group in zip(query_words, groups, strict=True):
+        word_idf = weight(word, max(index.idf(term) for term in group))
         total += word_idf
         best = 0.0
-        for term, weight in group.items():
+        for term, similarity in group.items():
             found = index.postings.get(term, {}).get(doc)
             if found:
-                best = max(best, weight * (1.0 if found[0] else s.answer_credit))
+                best = max(best, similarity * (1.0 if found[0] else s.answer_credit))
         explained += word_idf * best
-    return explained / total if total else 0.0
+    query_share = explained / total if total else 0.0
+
+    asked = {term for group in groups for term in group}
+    entry = index.entries[doc]
+    entry_share = 0.0
+    for phrase in (entry.question, *entry.alternates):
+        phrase_total = phrase_asked = 0.0
+        for word in set(words(phrase)):
+            w = weight(word, index.idf(stem(word)))
+            phrase_total += w
+            phrase_asked += w if stem(word) in asked else 0.0
+        if phrase_total:
+            entry_share = max(entry_share, phrase_asked / phrase_total)
+    return math.sqrt(query_share * entry_share)
 
 
 def is_confident(matches: Sequence[Match], threshold: float) -> bool:

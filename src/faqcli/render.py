@@ -80,7 +80,9 @@ def _answer_parts(
 ) -> tuple[str | None, Sequence[Match], Sequence[Match]]:
     """Split an answer into (a headline, matches shown in full, "did you mean" list)."""
     if not matches or not confident:
-        return None, (), matches[:3]
+        # Suggest only what shares something with the query: a score that rounds to 0
+        # would be a guess dressed up as a suggestion.
+        return None, (), [m for m in matches[:3] if m.score >= 0.5]
     if tied:
         count = max(shown, 2)
         return "Two answers fit about equally well:", matches[:count], ()

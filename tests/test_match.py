@@ -1,0 +1,116 @@
+"""The matching engine, called directly: a table of queries and Hypothesis properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faqcli import store
+from faqcli.match import DEFAULTS, Index, is_confident, nearly_tied, normalise, rank
+from faqcli.model import Entry
+
+from .conftest import SMALL_FAQ
+
+SMALL = Index(store.from_document(SMALL_FAQ, "small").entries)
+SEED = Index(store.load(store.bundled_path()).entries)
+
+
+def best(index: Index, query: str) -> str | None:
+    matches = rank(index, query)
+    return matches[0].entry.id if is_confident(matches, DEFAULTS.threshold) else None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # exact and reworded
+        ("How do I reset my password?", "reset-password"),
+        ("password reset", "reset-password"),  # keywords only, reordered
+        ("i forgot my password", "reset-password"),  # an alternate
+        ("how to delete my account", "delete-account"),
+        # typos
+        ("how do i resett my pasword", "reset-password"),
+        ("delet acount", "delete-account"),
+        # question words tell entries apart
+        ("where is the office", "office-location"),
+        ("when is the office open", "opening-hours"),
+        ("can i get my money back, a refund", "refund"),
+        # nothing fits
+        ("what is the price of bitcoin", None),
+        ("good morning", None),
+        ("who won the football match yesterday", None),
+    ],
+)
+def test_small_faq_table(query: str, expected: str | None) -> None:
+    assert best(SMALL, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("why did the north korean soldier flee?", "why-defect-now"),
+        ("wat are the riskss of crosing the bordr", "crossing-risks"),
+        ("escaping through china", "escape-routes"),
+        ("border land defections how common", "land-border-frequency"),
+        ("how do I make coffee", None),
+        ("weather tomorrow", None),
+    ],
+)
+def test_seed_faq_table(query: str, expected: str | None) -> None:
+    assert best(SEED, query) == expected
+
+
+def test_normalise_folds_case_width_and_diacritics() -> None:
+    assert normalise("Ça Coûte ＡＢＣ") == "ca coute abc"
+
+
+def test_empty_or_wordless_query_finds_nothing() -> None:
+    assert rank(SMALL, "") == []
+    assert rank(SMALL, "?!... ---") == []
+
+
+def test_empty_faq_finds_nothing() -> None:
+    assert rank(Index([]), "anything") == []
+
+
+def test_nearly_tied_when_two_entries_are_the_same_question() -> None:
+    twins = Index([Entry("a", "How do I pay?", "Card."), Entry("b", "How do I pay?", "Cash.")])
+    matches = rank(twins, "how do i pay")
+    assert nearly_tied(matches)
+    assert not nearly_tied(rank(SMALL, "where is the office"))
+
+
+def test_limit_caps_the_number_of_matches() -> None:
+    assert len(rank(SMALL, "how do i", limit=2)) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_and_scores_are_sorted_within_0_100(query: str) -> None:
+    matches = rank(SMALL, query, limit=10)
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+    assert len({m.entry.id for m in matches}) == len(matches)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=100))
+def test_ranking_is_deterministic(query: str) -> None:
+    assert rank(SMALL, query) == rank(SMALL, query)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=80)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.text(max_size=60),
+)
+def test_any_unicode_faq_and_query_never_raises(pairs: list[tuple[str, str]], query: str) -> None:
+    entries = [Entry(str(i), q, a) for i, (q, a) in enumerate(pairs)]
+    for m in rank(Index(entries), query):
+        assert 0 <= m.score <= 100
