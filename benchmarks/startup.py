@@ -1,0 +1,60 @@
+"""Start-up time of `faq ask`, as whole processes, against Python's own floor.
+
+Run by hand:  python benchmarks/startup.py [--runs 21] [--faq-bin PATH ...]
+
+Each command runs with its output to a pipe, alternately with the others, several
+times; the table shows medians and the ratio to `python -c pass`. Pass several
+--faq-bin (the `faq` scripts of different virtual environments, e.g. one with typer
+0.20 and one with 0.29) to compare them in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+QUESTION = "why did the north korean soldier flee?"
+
+
+def measure(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, argv in commands.items():  # alternate, so drift hits all alike
+            start = time.perf_counter()
+            subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+            times[label].append(time.perf_counter() - start)
+    return {label: statistics.median(t) for label, t in times.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--faq-bin", action="append", type=Path, default=[])
+    args = parser.parse_args(argv)
+    bins = args.faq_bin or [Path(shutil.which("faq") or Path(sys.executable).parent / "faq")]
+    commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"]}
+    for faq in bins:
+        python = faq.parent / "python"
+        version = subprocess.run(
+            [str(python), "-c", "import importlib.metadata as m; print(m.version('typer'))"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        commands[f"faq ask (typer {version}, {faq})"] = [str(faq), "ask", QUESTION]
+    medians = measure(commands, args.runs)
+    floor = medians["python -c pass"]
+    print(f"| command ({args.runs} runs, medians, output to a pipe) | ms | x python -c pass |")
+    print("| --- | ---: | ---: |")
+    for label, median in medians.items():
+        print(f"| {label} | {median * 1000:.1f} | {median / floor:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
