@@ -15,6 +15,15 @@ from faqcli.errors import ExitCode
 
 Run = Callable[..., Result]
 
+SEED_IDS = [
+    "why-defect-now",
+    "land-border-frequency",
+    "north-south-relations",
+    "more-defections",
+    "escape-routes",
+    "crossing-risks",
+]
+
 
 def test_ask_prints_best_answer_and_exits_0(run: Run, small_faq: Path) -> None:
     result = run("--faq", str(small_faq), "ask", "how can i reset my pasword")
@@ -171,14 +180,7 @@ def test_faq_option_beats_env_var(run: Run, small_faq: Path, write_faq: Any) -> 
 def test_bundled_faq_is_the_default(run: Run) -> None:
     result = run("list")
     ids = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert ids == [
-        "why-defect-now",
-        "land-border-frequency",
-        "north-south-relations",
-        "more-defections",
-        "escape-routes",
-        "crossing-risks",
-    ]
+    assert ids == SEED_IDS
 
 
 def test_bundled_faq_answers_the_readme_question(run: Run) -> None:
@@ -295,14 +297,7 @@ def test_bare_list_is_accepted(run: Run, write_faq: Any) -> None:
 def test_bundled_file_matches_the_seed_text() -> None:
     """data/faq.json holds the six seed entries verbatim, with the agreed ids."""
     faq = store.load(store.bundled_path())
-    assert [e.id for e in faq.entries] == [
-        "why-defect-now",
-        "land-border-frequency",
-        "north-south-relations",
-        "more-defections",
-        "escape-routes",
-        "crossing-risks",
-    ]
+    assert [e.id for e in faq.entries] == SEED_IDS
     seed = Path(__file__).parents[2] / "shared" / "seed" / "000_ef3ff8d944980d97.txt"
     if not seed.exists():
         pytest.skip("../shared/seed is not beside the project")

@@ -182,17 +182,21 @@ class RichRenderer:
         if not full:
             self.console.print(Text.assemble("No confident answer for: ", (safe(query), "bold")))
             if suggestions:
-                self.console.print("Did you mean:")
+                from rich.table import Table
+
+                grid = Table.grid(padding=(0, 2))
+                for _ in range(3):
+                    grid.add_column()
                 for m in suggestions:
-                    self.console.print(
-                        Text.assemble(
-                            "  ",
-                            (m.entry.id, "cyan"),
-                            "  ",
-                            safe(m.entry.question),
-                            (f"  (score {_score(m.score)})", "dim"),
-                        )
+                    grid.add_row(
+                        Text(m.entry.id, style="cyan"),
+                        Text(safe(m.entry.question)),
+                        Text(f"score {_score(m.score)}", style="dim"),
                     )
+                from rich.padding import Padding
+
+                self.console.print("Did you mean:")
+                self.console.print(Padding(grid, (0, 0, 0, 2)))
 
     def entries(self, faq: Faq) -> None:
         from rich.table import Table
