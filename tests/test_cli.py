@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -197,12 +198,12 @@ def test_version_comes_from_package_metadata(run: Run) -> None:
     assert result.stdout == f"faq {version('faqcli')}\n"
 
 
-@pytest.mark.parametrize("command", ["ask", "list", "show", "eval"])
+@pytest.mark.parametrize("command", ["ask", "list", "show", "eval", "init", "add", "remove"])
 def test_every_command_has_help_with_an_example(run: Run, command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Examples" in result.stdout
-    assert f"faq {command}" in result.stdout or f"faq --faq faq.json {command}" in result.stdout
+    assert re.search(rf"faq (--faq \S+ )?{command}", result.stdout)
 
 
 def test_top_level_help_lists_commands(run: Run) -> None:

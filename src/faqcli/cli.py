@@ -233,6 +233,102 @@ def eval_(
         raise typer.Exit(int(ExitCode.NO_MATCH))
 
 
+@app.command(
+    epilog=examples(
+        "faq init support.json", "faq init --empty team.json", "faq init --force old.json"
+    )
+)
+@handles_errors
+def init(
+    path: Path = typer.Argument(..., metavar="PATH", help="Where to create the FAQ file."),
+    empty: bool = typer.Option(False, "--empty", help="Start with no entries."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Create a FAQ file, starting from the bundled entries (or empty)."""
+    if path.exists() and not force:
+        raise UsageError(f"{path}: already exists; pass --force to overwrite it")
+    if empty:
+        text = store.dump({"title": None, "entries": []}, store.Layout())
+    else:
+        text = store.read_text(store.bundled_path())
+    store.write_atomic(path, text)
+    typer.echo(f"created {path}", err=True)
+
+
+def _read_field(value: str | None, name: str) -> str:
+    """A field from its option, from stdin for "-", or from a prompt on a terminal."""
+    if value == "-":
+        return sys.stdin.read().strip("\n")
+    if value is None:
+        if not sys.stdin.isatty():
+            raise UsageError(f"--{name} is required")
+        value = str(typer.prompt(name.capitalize()))
+    if not value.strip():
+        raise UsageError(f"the {name} is empty")
+    return value
+
+
+@app.command(
+    epilog=examples(
+        "faq --faq support.json add --question 'How do I pay?' --answer 'By card.'",
+        "faq add -q 'Refunds?' -a - --tag billing --alternate 'money back' < answer.md",
+    )
+)
+@handles_errors
+def add(
+    ctx: typer.Context,
+    question: str | None = typer.Option(None, "--question", "-q", help="The question."),
+    answer: str | None = typer.Option(
+        None, "--answer", "-a", help="The answer (Markdown); - reads it from stdin."
+    ),
+    entry_id: str | None = typer.Option(
+        None, "--id", help="The entry's id. Default: derived from the question."
+    ),
+    tags: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
+    alternates: list[str] = typer.Option(
+        [], "--alternate", help="Another phrasing of the question (repeat for more)."
+    ),
+) -> None:
+    """Add an entry to the FAQ file (atomic and locked: concurrent adds all land)."""
+    q = _read_field(question, "question")
+    a = _read_field(answer, "answer")
+    with store.editing(store.resolve(ctx.obj)) as doc:
+        entries = doc["entries"]
+        taken = {e.get("id") for e in entries if isinstance(e, dict)}
+        if entry_id is not None and entry_id in taken:
+            raise UsageError(f"an entry with id {entry_id!r} already exists")
+        new_id = entry_id or store.unique_id(store.slugify(q), {str(t) for t in taken})
+        entry: dict[str, object] = {"id": new_id, "question": q, "answer": a}
+        if alternates:
+            entry["alternates"] = alternates
+        if tags:
+            entry["tags"] = tags
+        entries.append(entry)
+    typer.echo(new_id)
+
+
+@app.command(epilog=examples("faq --faq support.json remove refund --yes"))
+@handles_errors
+def remove(
+    ctx: typer.Context,
+    entry_id: str = typer.Argument(..., metavar="ID", help="The id of the entry to remove."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove an entry (asks first on a terminal)."""
+    source = store.resolve(ctx.obj)
+    if not yes and sys.stdin.isatty() and not typer.confirm(f"Remove {entry_id!r}?"):
+        raise typer.Exit(int(ExitCode.NO_MATCH))
+    with store.editing(source) as doc:
+        entries = doc["entries"]
+        ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
+        if entry_id not in ids:
+            near = closest_ids([str(i) for i in ids if i], entry_id)
+            hint = f"; did you mean: {', '.join(near)}" if near else ""
+            raise NotFoundError(f"no entry with id {entry_id!r}{hint}")
+        del entries[ids.index(entry_id)]
+    typer.echo(f"removed {entry_id}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -11,7 +11,8 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,116 @@ def _entry_line(text: str, number: int) -> int | None:
         return text.count("\n", 0, pos) + 1
     except (ValueError, IndexError):
         return None
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a FAQ file is written, so that a rewrite keeps its conventions."""
+
+    indent: int | str | None = 2
+    trailing_newline: bool = True
+    ensure_ascii: bool = False
+
+
+def detect_layout(text: str) -> Layout:
+    """Read the indent and the final newline off an existing file's text."""
+    indent: int | str | None = None
+    for line in text.splitlines()[1:]:
+        stripped = line.lstrip(" \t")
+        if stripped and len(stripped) < len(line):
+            lead = line[: len(line) - len(stripped)]
+            indent = len(lead) if set(lead) == {" "} else lead
+            break
+    escaped = re.search(r"\\u[0-9a-fA-F]{4}", text) is not None
+    has_raw_non_ascii = any(ord(c) > 127 for c in text)
+    return Layout(
+        indent=indent,
+        trailing_newline=text.endswith("\n"),
+        ensure_ascii=escaped and not has_raw_non_ascii,
+    )
+
+
+def dump(doc: Any, layout: Layout) -> str:
+    text = json.dumps(doc, indent=layout.indent, ensure_ascii=layout.ensure_ascii)
+    return text + "\n" if layout.trailing_newline else text
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a reader, or a crash, sees the old file or
+    the new one, never a torn one: a temporary file in the same directory, flushed and
+    fsynced, then ``os.replace``, then the directory fsynced."""
+    import tempfile
+
+    directory = path.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise FaqDataError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FaqDataError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass  # some file systems cannot sync a directory; the data itself is synced
+    finally:
+        os.close(dir_fd)
+
+
+LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
+
+
+@contextmanager
+def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
+    """Lock the FAQ file, re-read it, let the caller change the document, validate the
+    result and write it atomically. Concurrent writers are serialised by the lock and
+    each sees the others' changes, and a hand edit made meanwhile, because the file is
+    read inside the lock.
+
+    The document is given as ``{"title"?, "entries": [...], ...}`` whatever the file's
+    form; a bare list is written back as a bare list. Unknown fields and key order are
+    kept because the raw JSON is edited, not rebuilt from entries.
+    """
+    if source.bundled:
+        raise FaqDataError(
+            f"{source.path}: the bundled FAQ is read-only; run 'faq init PATH' "
+            "and pass --faq PATH (or set FAQ_FILE)"
+        )
+    from filelock import FileLock, Timeout
+
+    path = source.path
+    lock = FileLock(str(path) + ".lock")
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise FaqDataError(f"{path}: another faq is writing it (lock held)") from None
+    except OSError as exc:
+        raise FaqDataError(f"{path}: cannot lock: {exc.strerror or exc}") from None
+    try:
+        text = read_text(path)
+        parse(text, str(path))  # refuse to edit a file that is already invalid
+        raw = json.loads(text)
+        bare = isinstance(raw, list)
+        doc: dict[str, Any] = {"entries": raw} if bare else raw
+        yield doc
+        out: Any = doc["entries"] if bare else doc
+        from_document(out, str(path))
+        write_atomic(path, dump(out, detect_layout(text)))
+    finally:
+        lock.release()

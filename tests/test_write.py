@@ -1,0 +1,167 @@
+"""Writing FAQ files: init, add, remove; atomic, locked, conventions kept."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from typer.testing import Result
+
+from faqcli import store
+from faqcli.errors import ExitCode
+
+Run = Callable[..., Result]
+
+
+def test_init_copies_the_bundled_entries_and_refuses_to_overwrite(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "faq.json"
+    assert run("init", str(path)).exit_code == 0
+    assert store.load(path) == store.load(store.bundled_path())
+    again = run("init", str(path))
+    assert again.exit_code == ExitCode.USAGE
+    assert "already exists; pass --force" in again.stderr
+    assert run("init", "--force", "--empty", str(path)).exit_code == 0
+    assert store.load(path).entries == ()
+
+
+def test_add_derives_a_unique_id_and_keeps_fields(run: Run, small_faq: Path) -> None:
+    first = run("--faq", str(small_faq), "add", "-q", "How do I pay?", "-a", "By card.",
+                "--tag", "billing", "--alternate", "payment methods")  # fmt: skip
+    second = run("--faq", str(small_faq), "add", "-q", "How do I pay?", "-a", "-", input="Cash.\n")
+    assert (first.exit_code, second.exit_code) == (0, 0)
+    assert (first.stdout, second.stdout) == ("how-do-i-pay\n", "how-do-i-pay-2\n")
+    entry = store.load(small_faq).get("how-do-i-pay")
+    assert entry is not None
+    assert (entry.tags, entry.alternates) == (("billing",), ("payment methods",))
+    assert store.load(small_faq).get("how-do-i-pay-2").answer == "Cash."  # type: ignore[union-attr]
+
+
+def test_add_refuses_an_existing_id_and_leaves_the_file_alone(run: Run, small_faq: Path) -> None:
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "add", "--id", "refund", "-q", "Q?", "-a", "A.")
+    assert result.exit_code == ExitCode.USAGE
+    assert small_faq.read_bytes() == before
+
+
+def test_add_without_fields_off_a_terminal_is_a_usage_error(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "add", "-q", "Q?")
+    assert result.exit_code == ExitCode.USAGE
+    assert "--answer is required" in result.stderr
+
+
+def test_writes_to_the_bundled_faq_are_refused(run: Run) -> None:
+    before = store.bundled_path().read_bytes()
+    result = run("add", "-q", "Q?", "-a", "A.")
+    assert result.exit_code == ExitCode.DATA
+    assert "bundled FAQ is read-only; run 'faq init PATH'" in result.stderr
+    assert store.bundled_path().read_bytes() == before
+
+
+def test_remove_deletes_one_entry(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "remove", "refund", "--yes")
+    assert result.exit_code == 0
+    assert store.load(small_faq).get("refund") is None
+    assert len(store.load(small_faq).entries) == 4
+    missing = run("--faq", str(small_faq), "remove", "refund", "--yes")
+    assert missing.exit_code == ExitCode.NO_MATCH
+
+
+def test_rewrite_keeps_indent_key_order_unknown_fields_and_no_newline(
+    run: Run, write_faq: Callable[[Any], Path]
+) -> None:
+    text = json.dumps(
+        {"entries": [{"answer": "A.", "question": "Q?", "id": "q", "votes": 3}], "owner": "me"},
+        indent=4,
+    )
+    path = write_faq(text)  # no trailing newline, 4-space indent, answer before question
+    assert run("--faq", str(path), "add", "-q", "R?", "-a", "B.").exit_code == 0
+    out = path.read_text(encoding="utf-8")
+    doc = json.loads(out)
+    assert not out.endswith("\n")
+    assert '\n    "entries"' in out
+    assert list(doc["entries"][0]) == ["answer", "question", "id", "votes"]
+    assert doc["owner"] == "me"
+
+
+def test_bare_list_stays_a_bare_list(run: Run, write_faq: Callable[[Any], Path]) -> None:
+    path = write_faq([{"id": "a", "question": "Q?", "answer": "A."}])
+    assert run("--faq", str(path), "add", "-q", "R?", "-a", "B.").exit_code == 0
+    assert isinstance(json.loads(path.read_text()), list)
+
+
+def test_invalid_file_is_not_edited(run: Run, write_faq: Callable[[Any], Path]) -> None:
+    path = write_faq('[{"question": "Q?"}]')
+    result = run("--faq", str(path), "add", "-q", "R?", "-a", "B.")
+    assert result.exit_code == ExitCode.DATA
+    assert path.read_text() == '[{"question": "Q?"}]'
+
+
+ADDER = """
+import sys
+from faqcli.cli import main
+worker = sys.argv[1]
+for i in range(6):
+    sys.argv = ["faq", "--faq", sys.argv[2], "add", "-q", f"Question {worker}-{i}?", "-a", "A."]
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code:
+            raise
+"""
+
+
+def test_eight_concurrent_writers_each_adding_six_entries_lose_nothing(
+    write_faq: Callable[[Any], Path],
+) -> None:
+    path = write_faq({"entries": []})
+    procs = [
+        subprocess.Popen([sys.executable, "-c", ADDER, str(w), str(path)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for w in range(8)
+    ]  # fmt: skip
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+    questions = {e.question for e in store.load(path).entries}
+    assert questions == {f"Question {w}-{i}?" for w in range(8) for i in range(6)}
+
+
+def test_write_atomic_leaves_no_temporary_files(tmp_path: Path) -> None:
+    path = tmp_path / "faq.json"
+    store.write_atomic(path, "[]\n")
+    store.write_atomic(path, '[{"question": "Q?", "answer": "A."}]\n')
+    assert [p.name for p in tmp_path.iterdir()] == ["faq.json"]
+    assert len(store.load(path).entries) == 1
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from faqcli import store
+path = Path(sys.argv[1])
+big = "x" * 2_000_000
+n = 0
+while True:
+    n += 1
+    store.write_atomic(path, '[{"question": "Q%d?", "answer": "%s"}]\\n' % (n, big))
+    print(n, flush=True)
+"""
+
+
+def test_writer_killed_mid_write_leaves_a_valid_file(tmp_path: Path) -> None:
+    """SIGKILL a process that keeps rewriting a 2 MB FAQ: the file is old or new, never torn."""
+    path = tmp_path / "faq.json"
+    store.write_atomic(path, '[{"question": "Q0?", "answer": "A."}]\n')
+    for _ in range(5):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None
+        proc.stdout.readline()  # at least one write has completed
+        proc.kill()
+        proc.wait()
+        assert len(store.load(path).entries) == 1
