@@ -57,9 +57,8 @@ def _renderer() -> Renderer:
     return PlainRenderer(sys.stdout)
 
 
-def _load(ctx: typer.Context) -> tuple[store.FaqSource, Faq]:
-    source = store.resolve(ctx.obj)
-    return source, store.load(source.path)
+def _load(ctx: typer.Context) -> Faq:
+    return store.load(store.resolve(ctx.obj).path)
 
 
 def _version(value: bool) -> None:
@@ -141,7 +140,7 @@ def ask(
     """
     if question != "-" and not question.strip():
         raise UsageError("the question is empty")
-    _, faq = _load(ctx)
+    faq = _load(ctx)
     index = Index(faq.entries)
     shown = top if top is not None else (3 if as_json else 1)
     renderer = None if as_json else _renderer()
@@ -150,10 +149,9 @@ def ask(
         matches = rank(index, text, limit=max(shown, 3))
         confident = is_confident(matches, threshold)
         answered = confident
-        if as_json:
+        if renderer is None:
             typer.echo(to_json(answer_dict(text, matches[:shown], confident)))
             continue
-        assert renderer is not None
         if question == "-":
             if i:
                 typer.echo()
@@ -170,7 +168,7 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="Print the whole FAQ document as JSON."),
 ) -> None:
     """Show every entry: id, question and tags (id<TAB>question when piped)."""
-    _, faq = _load(ctx)
+    faq = _load(ctx)
     if as_json:
         typer.echo(to_json(faq.to_dict(), indent=2))
     else:
@@ -185,7 +183,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
 ) -> None:
     """Print one entry in full."""
-    _, faq = _load(ctx)
+    faq = _load(ctx)
     entry = faq.get(entry_id)
     if entry is None:
         near = closest_ids([e.id for e in faq.entries], entry_id)
@@ -221,7 +219,7 @@ def eval_(
     """Measure how well the FAQ answers labelled queries (hit@1, MRR, abstention)."""
     from faqcli.evaluate import evaluate, parse_queries
 
-    _, faq = _load(ctx)
+    faq = _load(ctx)
     labelled = parse_queries(store.read_text(queries), str(queries), {e.id for e in faq.entries})
     report = evaluate(Index(faq.entries), labelled, threshold)
     if as_json:
