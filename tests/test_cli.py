@@ -305,3 +305,29 @@ def test_bundled_file_matches_the_seed_text() -> None:
     blocks = seed.read_text(encoding="utf-8").split("-\n")[1:]
     pairs = [tuple(b.strip("\n").split("\n", 1)) for b in blocks]
     assert [(e.question, e.answer) for e in faq.entries] == pairs
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["ask", "--top", "0", "x"],
+            "faq: Invalid value for '--top' / '-n': 0 is not in the range",
+        ),
+        (["ask", "--bogus", "x"], "faq: No such option '--bogus'."),
+        (["ask"], "faq: Missing argument 'QUESTION'."),
+    ],
+)
+def test_usage_errors_from_the_console_script_are_one_line(args: list[str], message: str) -> None:
+    """Through the real entry point (not CliRunner): one stderr line, exit 2, no box."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli", *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "(see 'faq ask --help')" in result.stderr

@@ -328,13 +328,24 @@ def remove(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: usage errors become one line on stderr, exit 2."""
+    import click
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False, prog_name="faq")
+    except click.exceptions.NoArgsIsHelpError as err:
+        typer.echo(err.format_message(), err=True)  # bare `faq`: the help, as Typer does
+        sys.exit(int(ExitCode.USAGE))
+    except click.ClickException as err:
+        where = getattr(err, "ctx", None)
+        hint = f" (see '{where.command_path} --help')" if where is not None else ""
+        typer.echo(f"faq: {safe(err.format_message())}{hint}", err=True)
+        sys.exit(err.exit_code)
+    except (KeyboardInterrupt, click.Abort):
         sys.exit(130)
     except BrokenPipeError:
         # The reader went away (faq list | head): stop quietly, as grep does.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(int(ExitCode.OK))
+    sys.exit(code if isinstance(code, int) else int(ExitCode.OK))
