@@ -61,6 +61,12 @@ def _load(ctx: typer.Context) -> Faq:
     return store.load(store.resolve(ctx.obj).path)
 
 
+def _unknown_id(entry_id: str, ids: list[str]) -> NotFoundError:
+    near = closest_ids(ids, entry_id)
+    hint = f"; did you mean: {', '.join(near)}" if near else ""
+    return NotFoundError(f"no entry with id {entry_id!r}{hint}")
+
+
 def _version(value: bool) -> None:
     if value:
         from faqcli import __version__
@@ -186,9 +192,7 @@ def show(
     faq = _load(ctx)
     entry = faq.get(entry_id)
     if entry is None:
-        near = closest_ids([e.id for e in faq.entries], entry_id)
-        hint = f"; did you mean: {', '.join(near)}" if near else ""
-        raise NotFoundError(f"no entry with id {entry_id!r}{hint}")
+        raise _unknown_id(entry_id, [e.id for e in faq.entries])
     if as_json:
         typer.echo(to_json(entry.to_dict(), indent=2))
     else:
@@ -320,9 +324,7 @@ def remove(
         entries = doc["entries"]
         ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
         if entry_id not in ids:
-            near = closest_ids([str(i) for i in ids if i], entry_id)
-            hint = f"; did you mean: {', '.join(near)}" if near else ""
-            raise NotFoundError(f"no entry with id {entry_id!r}{hint}")
+            raise _unknown_id(entry_id, [str(i) for i in ids if i])
         del entries[ids.index(entry_id)]
     typer.echo(f"removed {entry_id}", err=True)
 

@@ -160,9 +160,9 @@ class Index:
         df = len(self.postings.get(term, ()))
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def query_words(self, query: str) -> tuple[list[str], list[dict[str, float]]]:
-        """The distinct query words, and for each the stems that stand for it, weighted
-        in (0, 1].
+    def query_words(self, query: str) -> dict[str, dict[str, float]]:
+        """Each distinct query word (in order) with the stems that stand for it,
+        weighted in (0, 1].
 
         A word the FAQ uses stands for its own stem (weight 1). A word it never uses
         also stands for the FAQ words within a typo of it, weighted by similarity, or
@@ -189,15 +189,15 @@ class Index:
                 ):
                     term = stem(candidate)
                     group[term] = max(group.get(term, 0.0), float(similarity))
-        return list(groups), list(groups.values())
+        return groups
 
 
 def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     """The ``limit`` best entries for ``query``, best first, scored 0-100."""
     s = index.settings
-    query_words, groups = index.query_words(query)
+    groups = index.query_words(query)
     terms: dict[str, float] = {}
-    for group in groups:
+    for group in groups.values():
         for term, weight in group.items():
             terms[term] = max(terms.get(term, 0.0), weight)
     if not terms or not index.entries or limit <= 0:
@@ -229,7 +229,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
         blended.append((doc, (1 - s.char_weight) * rel / best + s.char_weight * char_sim))
     blended.sort(key=lambda kv: (-kv[1], kv[0]))
     top_doc, top_rel = blended[0]
-    confidence = _confidence(index, groups, query_words, top_doc)
+    confidence = _confidence(index, groups, top_doc)
     matches = []
     for doc, rel in blended[:limit]:
         score = 100.0 * confidence * (rel / top_rel if top_rel > 0 else 0.0)
@@ -250,9 +250,7 @@ FUNCTION_WORDS = frozenset(
 FUNCTION_WEIGHT = 0.15
 
 
-def _confidence(
-    index: Index, groups: list[dict[str, float]], query_words: list[str], doc: int
-) -> float:
+def _confidence(index: Index, groups: dict[str, dict[str, float]], doc: int) -> float:
     """How sure we are that entry ``doc`` answers the query, in [0, 1].
 
     The geometric mean of two shares of IDF weight, function words discounted:
@@ -267,7 +265,7 @@ def _confidence(
         return idf * (FUNCTION_WEIGHT if word in FUNCTION_WORDS else 1.0)
 
     total = explained = 0.0
-    for word, group in zip(query_words, groups, strict=True):
+    for word, group in groups.items():
         word_idf = weight(word, max(index.idf(term) for term in group))
         total += word_idf
         best = 0.0
@@ -278,7 +276,7 @@ def _confidence(
         explained += word_idf * best
     query_share = explained / total if total else 0.0
 
-    asked = {term for group in groups for term in group}
+    asked = {term for group in groups.values() for term in group}
     entry = index.entries[doc]
     entry_share = 0.0
     for phrase in (entry.question, *entry.alternates):

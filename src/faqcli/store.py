@@ -77,14 +77,18 @@ def load(path: Path) -> Faq:
 
 def parse(text: str, name: str) -> Faq:
     """Validate a FAQ document given as JSON text; ``name`` is used in messages."""
+    return from_document(decode(text, name), name, text)
+
+
+def decode(text: str, name: str) -> Any:
+    """The JSON value in ``text``, or a one-line error with its line and column."""
     try:
-        doc = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         msg = f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
         raise FaqDataError(msg) from None
     except RecursionError:
         raise FaqDataError(f"{name}: malformed JSON: nested too deeply") from None
-    return from_document(doc, name, text)
 
 
 def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
@@ -350,8 +354,8 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         raise FaqDataError(f"{path}: cannot lock: {exc.strerror or exc}") from None
     try:
         text = read_text(path)
-        parse(text, str(path))  # refuse to edit a file that is already invalid
-        raw = json.loads(text)
+        raw = decode(text, str(path))
+        from_document(raw, str(path), text)  # refuse to edit a file that is already invalid
         bare = isinstance(raw, list)
         doc: dict[str, Any] = {"entries": raw} if bare else raw
         yield doc
