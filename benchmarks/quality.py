@@ -19,7 +19,7 @@ from pathlib import Path
 
 from faqcli import store
 from faqcli.evaluate import LabelledQuery, evaluate, parse_queries
-from faqcli.match import DEFAULTS, Index
+from faqcli.match import DEFAULTS, MemoryIndex
 from faqcli.model import Entry
 
 SETS = ("seed", "stackfaq", "covidfaq")
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     cells = []
     for name in SETS:
         entries, queries = data[name]
-        r = evaluate(Index(entries), queries, DEFAULTS.threshold)
+        r = evaluate(MemoryIndex(entries), queries, DEFAULTS.threshold)
         cells.append(f"**{r.hit1:.3f}** / {r.mrr10:.3f} / {r.oos_abstained:.2f}")
     print(f"| **faq (default settings)** | {' | '.join(cells)} |")
     if not args.no_references:
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     answered = []
     for name in SETS:
         entries, queries = data[name]
-        r = evaluate(Index(entries), queries, DEFAULTS.threshold)
+        r = evaluate(MemoryIndex(entries), queries, DEFAULTS.threshold)
         answered.append(
             f"{name}: answered correct {r.answered_correct:.3f}, wrong {r.answered_wrong:.3f}, "
             f"abstained {r.abstained_in_scope:.3f}"

@@ -12,11 +12,11 @@ from typer.testing import Result
 from faqcli import store
 from faqcli.errors import FaqDataError
 from faqcli.evaluate import LabelledQuery, evaluate, parse_queries
-from faqcli.match import Index
+from faqcli.match import MemoryIndex
 
 from .conftest import SMALL_FAQ
 
-INDEX = Index(store.from_document(SMALL_FAQ, "small").entries)
+INDEX = MemoryIndex(store.from_document(SMALL_FAQ, "small").entries)
 KEYS = {
     "in_scope", "hit@1", "hit@5", "mrr@10", "answered_correct", "answered_wrong",
     "abstained_in_scope", "out_of_scope", "oos_abstained",

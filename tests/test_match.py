@@ -7,13 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqcli import store
-from faqcli.match import DEFAULTS, Index, is_confident, nearly_tied, normalise, rank
+from faqcli.match import DEFAULTS, Index, MemoryIndex, is_confident, nearly_tied, normalise, rank
 from faqcli.model import Entry
 
 from .conftest import SMALL_FAQ
 
-SMALL = Index(store.from_document(SMALL_FAQ, "small").entries)
-SEED = Index(store.load(store.bundled_path()).entries)
+SMALL = MemoryIndex(store.from_document(SMALL_FAQ, "small").entries)
+SEED = MemoryIndex(store.load(store.bundled_path()).entries)
 
 
 def best(index: Index, query: str) -> str | None:
@@ -71,11 +71,13 @@ def test_empty_or_wordless_query_finds_nothing() -> None:
 
 
 def test_empty_faq_finds_nothing() -> None:
-    assert rank(Index([]), "anything") == []
+    assert rank(MemoryIndex([]), "anything") == []
 
 
 def test_nearly_tied_when_two_entries_are_the_same_question() -> None:
-    twins = Index([Entry("a", "How do I pay?", "Card."), Entry("b", "How do I pay?", "Cash.")])
+    twins = MemoryIndex(
+        [Entry("a", "How do I pay?", "Card."), Entry("b", "How do I pay?", "Cash.")]
+    )
     matches = rank(twins, "how do i pay")
     assert nearly_tied(matches)
     assert not nearly_tied(rank(SMALL, "where is the office"))
@@ -112,5 +114,5 @@ def test_ranking_is_deterministic(query: str) -> None:
 )
 def test_any_unicode_faq_and_query_never_raises(pairs: list[tuple[str, str]], query: str) -> None:
     entries = [Entry(str(i), q, a) for i, (q, a) in enumerate(pairs)]
-    for m in rank(Index(entries), query):
+    for m in rank(MemoryIndex(entries), query):
         assert 0 <= m.score <= 100

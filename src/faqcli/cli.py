@@ -13,7 +13,7 @@ import typer
 
 from faqcli import store
 from faqcli.errors import ExitCode, FaqError, NotFoundError, UsageError
-from faqcli.match import DEFAULTS, Index, closest_ids, is_confident, nearly_tied, rank
+from faqcli.match import DEFAULTS, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
 from faqcli.model import Faq
 from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
 
@@ -147,7 +147,7 @@ def ask(
     if question != "-" and not question.strip():
         raise UsageError("the question is empty")
     faq = _load(ctx)
-    index = Index(faq.entries)
+    index = MemoryIndex(faq.entries)
     shown = top if top is not None else (3 if as_json else 1)
     renderer = None if as_json else _renderer()
     answered = True
@@ -225,7 +225,7 @@ def eval_(
 
     faq = _load(ctx)
     labelled = parse_queries(store.read_text(queries), str(queries), {e.id for e in faq.entries})
-    report = evaluate(Index(faq.entries), labelled, threshold)
+    report = evaluate(MemoryIndex(faq.entries), labelled, threshold)
     if as_json:
         typer.echo(to_json(report.metrics()))
     else:

@@ -25,11 +25,13 @@ How a query is scored
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,6 +62,11 @@ class Settings:
     # score when re-ranking the first candidates.
     char_weight: float = 0.2
     candidates: int = 50
+    # A word found in more entries than this is so common that its weakest postings
+    # cannot lift an entry into the first candidates; only its strongest are read, so
+    # a query costs the same on a FAQ of 6 entries or 1,000,000. Candidates are then
+    # scored exactly. FAQs up to this size are ranked as if there were no cut at all.
+    postings_limit: int = 2000
     # In the confidence, a query word matched only in the answer explains this much.
     answer_credit: float = 0.5
     # Default confidence threshold (score 0-100): below it, faq abstains.
@@ -121,43 +128,57 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm
 
 
-class Index:
-    """What ranking needs to know about a FAQ, computed once from its entries."""
+# A posting: (entry number, impact). The impact is the entry's BM25 term-frequency
+# part for the term: the question-and-alternates field plus the answer field weighted
+# by ``answer_weight``. A query term's contribution to an entry is idf x impact.
+Posting = tuple[int, float]
+# Per entry, the impact of each of its terms and whether the term is in its question
+# (or an alternate) rather than only in the answer.
+Features = dict[str, tuple[float, bool]]
 
-    def __init__(self, entries: Sequence[Entry], settings: Settings = DEFAULTS) -> None:
-        self.entries: tuple[Entry, ...] = tuple(entries)
-        self.settings = settings
-        # term -> {entry number: (count in question and alternates, count in answer)}
-        self.postings: dict[str, dict[int, tuple[int, int]]] = {}
-        self.question_len: list[float] = []
-        self.answer_len: list[int] = []
-        surface: set[str] = set()
-        for doc, entry in enumerate(self.entries):
-            phrases = (entry.question, *entry.alternates)
-            q_words = [w for p in phrases for w in words(p)]
-            a_words = words(entry.answer)
-            surface.update(q_words)
-            surface.update(a_words)
-            q_tf = Counter(stem(w) for w in q_words)
-            a_tf = Counter(stem(w) for w in a_words)
-            for term in q_tf.keys() | a_tf.keys():
-                self.postings.setdefault(term, {})[doc] = (q_tf[term], a_tf[term])
-            # Alternates are other phrasings, not a longer question: length per phrase.
-            self.question_len.append(len(q_words) / len(phrases))
-            self.answer_len.append(len(a_words))
-        n = max(len(self.entries), 1)
-        self.avg_question_len = sum(self.question_len) / n or 1.0
-        self.avg_answer_len = sum(self.answer_len) / n or 1.0
-        self.vocabulary: list[str] = sorted(surface)
-        self._surface = surface
+
+class Index(ABC):
+    """What ranking needs to know about a FAQ. Two kinds hold the same data: built in
+    memory from entries (:class:`MemoryIndex`) or read from a persisted file
+    (``faqcli.index``); :func:`rank` sees only this interface, so both rank alike."""
+
+    settings: Settings = DEFAULTS
+
+    @property
+    @abstractmethod
+    def size(self) -> int:
+        """The number of entries."""
+
+    @abstractmethod
+    def df(self, term: str) -> int:
+        """How many entries contain ``term``."""
+
+    @abstractmethod
+    def postings(self, term: str) -> Sequence[Posting]:
+        """The entries with ``term``, highest impact first, at most ``postings_limit``."""
+
+    @abstractmethod
+    def features(self, doc: int) -> Features:
+        """Entry ``doc``'s terms with their impact."""
+
+    @abstractmethod
+    def entry(self, doc: int) -> Entry:
+        """Entry number ``doc``."""
+
+    @abstractmethod
+    def has_word(self, word: str) -> bool:
+        """Whether some entry uses ``word`` (normalised, unstemmed)."""
+
+    @abstractmethod
+    def vocabulary(self) -> Sequence[str]:
+        """Every normalised word of the FAQ (for typo correction)."""
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return self.size
 
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency; a word no entry has gets the largest."""
-        n = len(self.entries)
-        df = len(self.postings.get(term, ()))
+        n, df = self.size, self.df(term)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     def query_words(self, query: str) -> dict[str, dict[str, float]]:
@@ -175,14 +196,14 @@ class Index:
             if word in groups:
                 continue
             group = groups[word] = {stem(word): 1.0}
-            if stem(word) in self.postings or word in self._surface:
+            if self.df(stem(word)) or self.has_word(word):
                 continue
-            if i + 1 < len(raw) and word + raw[i + 1] in self._surface:
+            if i + 1 < len(raw) and self.has_word(word + raw[i + 1]):
                 group[stem(word + raw[i + 1])] = 1.0
             elif len(word) >= s.fuzzy_min_len:
                 for candidate, similarity, _ in process.extract(
                     word,
-                    self.vocabulary,
+                    self.vocabulary(),
                     scorer=Levenshtein.normalized_similarity,
                     limit=s.fuzzy_limit,
                     score_cutoff=s.fuzzy_cutoff,
@@ -190,6 +211,120 @@ class Index:
                     term = stem(candidate)
                     group[term] = max(group.get(term, 0.0), float(similarity))
         return groups
+
+
+def _bm25_tf(tf: int, length: float, average: float, s: Settings) -> float:
+    norm = 1 - s.b + s.b * length / average
+    return tf * (s.k1 + 1) / (tf + s.k1 * norm)
+
+
+@dataclass
+class Analysis:
+    """Everything an index holds, computed from the entries; both kinds are built from it."""
+
+    entries: tuple[Entry, ...]
+    features: list[Features]
+    postings: dict[str, list[Posting]]  # complete, highest impact first
+    words: set[str]
+
+
+def analyse(
+    entries: Sequence[Entry],
+    settings: Settings = DEFAULTS,
+    progress: Callable[[int], None] | None = None,
+) -> Analysis:
+    """Tokenise every entry and compute each term's impact in each entry.
+
+    ``progress`` is called with the number of entries done so far, now and then.
+    """
+    counts: list[tuple[Counter[str], Counter[str], float, int]] = []
+    surface: set[str] = set()
+    for doc, entry in enumerate(entries):
+        phrases = (entry.question, *entry.alternates)
+        q_words = [w for p in phrases for w in words(p)]
+        a_words = words(entry.answer)
+        surface.update(q_words)
+        surface.update(a_words)
+        # Alternates are other phrasings, not a longer question: length per phrase.
+        counts.append(
+            (
+                Counter(map(stem, q_words)),
+                Counter(map(stem, a_words)),
+                len(q_words) / len(phrases),
+                len(a_words),
+            )
+        )
+        if progress and doc % 1000 == 999:
+            progress(doc + 1)
+    n = max(len(counts), 1)
+    avg_q = sum(c[2] for c in counts) / n or 1.0
+    avg_a = sum(c[3] for c in counts) / n or 1.0
+    features: list[Features] = []
+    postings: dict[str, list[Posting]] = {}
+    for doc, (q_tf, a_tf, q_len, a_len) in enumerate(counts):
+        feats: Features = {}
+        for term in q_tf.keys() | a_tf.keys():
+            impact = 0.0
+            if q_tf[term]:
+                impact += _bm25_tf(q_tf[term], q_len, avg_q, settings)
+            if a_tf[term]:
+                impact += settings.answer_weight * _bm25_tf(a_tf[term], a_len, avg_a, settings)
+            feats[term] = (impact, q_tf[term] > 0)
+            postings.setdefault(term, []).append((doc, impact))
+        features.append(feats)
+    for plist in postings.values():
+        plist.sort(key=lambda p: (-p[1], p[0]))
+    if progress:
+        progress(len(counts))
+    return Analysis(tuple(entries), features, postings, surface)
+
+
+class MemoryIndex(Index):
+    """An index built in memory from the entries."""
+
+    def __init__(self, entries: Sequence[Entry], settings: Settings = DEFAULTS) -> None:
+        self.settings = settings
+        self._load(analyse(entries, settings))
+
+    @classmethod
+    def from_analysis(cls, analysis: Analysis, settings: Settings = DEFAULTS) -> MemoryIndex:
+        index = cls.__new__(cls)
+        index.settings = settings
+        index._load(analysis)
+        return index
+
+    def _load(self, a: Analysis) -> None:
+        self.entries = a.entries
+        self._features = a.features
+        self._df = {term: len(plist) for term, plist in a.postings.items()}
+        limit = self.settings.postings_limit
+        self._postings = {term: plist[:limit] for term, plist in a.postings.items()}
+        self._words = a.words
+        self._vocabulary: list[str] | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.entries)
+
+    def df(self, term: str) -> int:
+        return self._df.get(term, 0)
+
+    def postings(self, term: str) -> Sequence[Posting]:
+        return self._postings.get(term, ())
+
+    def features(self, doc: int) -> Features:
+        return self._features[doc]
+
+    def entry(self, doc: int) -> Entry:
+        return self.entries[doc]
+
+    def has_word(self, word: str) -> bool:
+        return word in self._words
+
+    def vocabulary(self) -> Sequence[str]:
+        if self._vocabulary is None:
+            self._vocabulary = sorted(self._words)
+        return self._vocabulary
 
 
 def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
@@ -200,29 +335,32 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     for group in groups.values():
         for term, weight in group.items():
             terms[term] = max(terms.get(term, 0.0), weight)
-    if not terms or not index.entries or limit <= 0:
+    if not terms or not index.size or limit <= 0:
         return []
-    relevance: dict[int, float] = {}
-    for term, weight in terms.items():
-        idf = index.idf(term) * weight
-        for doc, (tf_q, tf_a) in index.postings.get(term, {}).items():
-            score = 0.0
-            if tf_q:
-                norm = 1 - s.b + s.b * index.question_len[doc] / index.avg_question_len
-                score += tf_q * (s.k1 + 1) / (tf_q + s.k1 * norm)
-            if tf_a:
-                norm = 1 - s.b + s.b * index.answer_len[doc] / index.avg_answer_len
-                score += s.answer_weight * tf_a * (s.k1 + 1) / (tf_a + s.k1 * norm)
-            relevance[doc] = relevance.get(doc, 0.0) + idf * score
-    if not relevance:
+    weights = {term: index.idf(term) * weight for term, weight in terms.items()}
+    # Candidates from the postings, whose lists for very common words are cut short...
+    approx: dict[int, float] = {}
+    for term, weight in weights.items():
+        for doc, impact in index.postings(term):
+            approx[doc] = approx.get(doc, 0.0) + weight * impact
+    if not approx:
         return []
-    # Rerank the first candidates with the character n-gram similarity.
-    top = sorted(relevance.items(), key=lambda kv: (-kv[1], kv[0]))[: max(s.candidates, limit)]
-    best = top[0][1]
+    pool = heapq.nsmallest(max(s.candidates, limit), approx.items(), key=lambda kv: (-kv[1], kv[0]))
+    # ...then the exact BM25 relevance of each candidate, from its own terms.
+    relevance = []
+    for doc, _ in pool:
+        feats = index.features(doc)
+        exact = 0.0
+        for term, weight in weights.items():
+            if term in feats:
+                exact += weight * feats[term][0]
+        relevance.append((doc, exact))
+    best = max(rel for _, rel in relevance)
+    # Rerank the candidates with the character n-gram similarity.
     query_grams = _char_grams(query[: s.max_query_chars])
     blended = []
-    for doc, rel in top:
-        entry = index.entries[doc]
+    for doc, rel in relevance:
+        entry = index.entry(doc)
         char_sim = max(
             _cosine(query_grams, _char_grams(p)) for p in (entry.question, *entry.alternates)
         )
@@ -233,7 +371,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     matches = []
     for doc, rel in blended[:limit]:
         score = 100.0 * confidence * (rel / top_rel if top_rel > 0 else 0.0)
-        matches.append(Match(index.entries[doc], round(min(max(score, 0.0), 100.0), 1)))
+        matches.append(Match(index.entry(doc), round(min(max(score, 0.0), 100.0), 1)))
     return matches
 
 
@@ -264,20 +402,21 @@ def _confidence(index: Index, groups: dict[str, dict[str, float]], doc: int) -> 
     def weight(word: str, idf: float) -> float:
         return idf * (FUNCTION_WEIGHT if word in FUNCTION_WORDS else 1.0)
 
+    feats = index.features(doc)
     total = explained = 0.0
     for word, group in groups.items():
         word_idf = weight(word, max(index.idf(term) for term in group))
         total += word_idf
         best = 0.0
         for term, similarity in group.items():
-            found = index.postings.get(term, {}).get(doc)
-            if found:
-                best = max(best, similarity * (1.0 if found[0] else s.answer_credit))
+            if term in feats:
+                in_question = feats[term][1]
+                best = max(best, similarity * (1.0 if in_question else s.answer_credit))
         explained += word_idf * best
     query_share = explained / total if total else 0.0
 
     asked = {term for group in groups.values() for term in group}
-    entry = index.entries[doc]
+    entry = index.entry(doc)
     entry_share = 0.0
     for phrase in (entry.question, *entry.alternates):
         phrase_total = phrase_asked = 0.0
