@@ -94,6 +94,8 @@ _STEMMER = Stemmer.Stemmer("english")
 
 def normalise(text: str) -> str:
     """NFKC, casefold, and drop diacritics: ``Ça Coûte`` -> ``ca coute``."""
+    if text.isascii():  # the common case, and NFKC and diacritics do nothing to it
+        return text.lower()
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     return "".join(c for c in folded if not unicodedata.combining(c))
 
@@ -213,9 +215,54 @@ class Index(ABC):
         return groups
 
 
-def _bm25_tf(tf: int, length: float, average: float, s: Settings) -> float:
-    norm = 1 - s.b + s.b * length / average
-    return tf * (s.k1 + 1) / (tf + s.k1 * norm)
+@dataclass(frozen=True)
+class Stats:
+    """Collection statistics that BM25 needs besides the entries themselves."""
+
+    size: int
+    avg_question_len: float
+    avg_answer_len: float
+
+
+@dataclass(frozen=True)
+class _Counts:
+    question: Counter[str]  # stem counts in the question and alternates
+    answer: Counter[str]
+    question_len: float  # words per phrase: alternates are other phrasings, not a longer question
+    answer_len: int
+
+
+def _count(entry: Entry) -> tuple[_Counts, list[str]]:
+    phrases = (entry.question, *entry.alternates)
+    q_words = [w for p in phrases for w in words(p)]
+    a_words = words(entry.answer)
+    counts = _Counts(
+        Counter(map(stem, q_words)),
+        Counter(map(stem, a_words)),
+        len(q_words) / len(phrases),
+        len(a_words),
+    )
+    return counts, q_words + a_words
+
+
+def _impacts(c: _Counts, stats: Stats, s: Settings) -> Features:
+    """Each term's BM25 term-frequency part in one entry (see :data:`Posting`)."""
+    k1, b = s.k1, s.b
+    q_norm = k1 * (1 - b + b * c.question_len / stats.avg_question_len)
+    a_norm = k1 * (1 - b + b * c.answer_len / stats.avg_answer_len)
+    feats: Features = {
+        term: (tf * (k1 + 1) / (tf + q_norm), True) for term, tf in c.question.items()
+    }
+    for term, tf in c.answer.items():
+        impact = s.answer_weight * tf * (k1 + 1) / (tf + a_norm)
+        previous = feats.get(term)
+        feats[term] = (previous[0] + impact, True) if previous else (impact, False)
+    return feats
+
+
+def entry_features(entry: Entry, stats: Stats, settings: Settings = DEFAULTS) -> Features:
+    """An entry's terms with their impact, given the collection's statistics."""
+    return _impacts(_count(entry)[0], stats, settings)
 
 
 @dataclass
@@ -223,8 +270,9 @@ class Analysis:
     """Everything an index holds, computed from the entries; both kinds are built from it."""
 
     entries: tuple[Entry, ...]
-    features: list[Features]
-    postings: dict[str, list[Posting]]  # complete, highest impact first
+    stats: Stats
+    df: dict[str, int]
+    postings: dict[str, list[Posting]]  # highest impact first, cut at postings_limit
     words: set[str]
 
 
@@ -237,46 +285,36 @@ def analyse(
 
     ``progress`` is called with the number of entries done so far, now and then.
     """
-    counts: list[tuple[Counter[str], Counter[str], float, int]] = []
+    counts: list[_Counts] = []
     surface: set[str] = set()
     for doc, entry in enumerate(entries):
-        phrases = (entry.question, *entry.alternates)
-        q_words = [w for p in phrases for w in words(p)]
-        a_words = words(entry.answer)
-        surface.update(q_words)
-        surface.update(a_words)
-        # Alternates are other phrasings, not a longer question: length per phrase.
-        counts.append(
-            (
-                Counter(map(stem, q_words)),
-                Counter(map(stem, a_words)),
-                len(q_words) / len(phrases),
-                len(a_words),
-            )
-        )
+        c, entry_words = _count(entry)
+        counts.append(c)
+        surface.update(entry_words)
         if progress and doc % 1000 == 999:
             progress(doc + 1)
     n = max(len(counts), 1)
-    avg_q = sum(c[2] for c in counts) / n or 1.0
-    avg_a = sum(c[3] for c in counts) / n or 1.0
-    features: list[Features] = []
+    stats = Stats(
+        len(counts),
+        sum(c.question_len for c in counts) / n or 1.0,
+        sum(c.answer_len for c in counts) / n or 1.0,
+    )
     postings: dict[str, list[Posting]] = {}
-    for doc, (q_tf, a_tf, q_len, a_len) in enumerate(counts):
-        feats: Features = {}
-        for term in q_tf.keys() | a_tf.keys():
-            impact = 0.0
-            if q_tf[term]:
-                impact += _bm25_tf(q_tf[term], q_len, avg_q, settings)
-            if a_tf[term]:
-                impact += settings.answer_weight * _bm25_tf(a_tf[term], a_len, avg_a, settings)
-            feats[term] = (impact, q_tf[term] > 0)
-            postings.setdefault(term, []).append((doc, impact))
-        features.append(feats)
+    for doc, c in enumerate(counts):
+        for term, (impact, _) in _impacts(c, stats, settings).items():
+            plist = postings.get(term)
+            if plist is None:
+                postings[term] = [(doc, impact)]
+            else:
+                plist.append((doc, impact))
+    df = {term: len(plist) for term, plist in postings.items()}
+    limit = settings.postings_limit
     for plist in postings.values():
         plist.sort(key=lambda p: (-p[1], p[0]))
+        del plist[limit:]
     if progress:
         progress(len(counts))
-    return Analysis(tuple(entries), features, postings, surface)
+    return Analysis(tuple(entries), stats, df, postings, surface)
 
 
 class MemoryIndex(Index):
@@ -284,21 +322,11 @@ class MemoryIndex(Index):
 
     def __init__(self, entries: Sequence[Entry], settings: Settings = DEFAULTS) -> None:
         self.settings = settings
-        self._load(analyse(entries, settings))
-
-    @classmethod
-    def from_analysis(cls, analysis: Analysis, settings: Settings = DEFAULTS) -> MemoryIndex:
-        index = cls.__new__(cls)
-        index.settings = settings
-        index._load(analysis)
-        return index
-
-    def _load(self, a: Analysis) -> None:
+        a = analyse(entries, settings)
         self.entries = a.entries
-        self._features = a.features
-        self._df = {term: len(plist) for term, plist in a.postings.items()}
-        limit = self.settings.postings_limit
-        self._postings = {term: plist[:limit] for term, plist in a.postings.items()}
+        self.stats = a.stats
+        self._df = a.df
+        self._postings = a.postings
         self._words = a.words
         self._vocabulary: list[str] | None = None
 
@@ -313,7 +341,7 @@ class MemoryIndex(Index):
         return self._postings.get(term, ())
 
     def features(self, doc: int) -> Features:
-        return self._features[doc]
+        return entry_features(self.entries[doc], self.stats, self.settings)
 
     def entry(self, doc: int) -> Entry:
         return self.entries[doc]
