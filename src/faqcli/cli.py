@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,7 +14,7 @@ import typer
 
 from faqcli import store
 from faqcli.errors import ExitCode, FaqError, NotFoundError, UsageError
-from faqcli.match import DEFAULTS, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
+from faqcli.match import DEFAULTS, Index, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
 from faqcli.model import Faq
 from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
 
@@ -57,8 +58,43 @@ def _renderer() -> Renderer:
     return PlainRenderer(sys.stdout)
 
 
+@dataclass(frozen=True)
+class Options:
+    """The options of ``faq`` itself, for every command."""
+
+    faq: Path | None
+    cache: bool
+
+
+def _source(ctx: typer.Context) -> store.FaqSource:
+    options: Options = ctx.obj
+    return store.resolve(options.faq)
+
+
 def _load(ctx: typer.Context) -> Faq:
-    return store.load(store.resolve(ctx.obj).path)
+    return store.load(_source(ctx).path)
+
+
+def _index(ctx: typer.Context) -> Index:
+    """The FAQ's index: persisted in the cache for large FAQs, unless --no-cache."""
+    source = _source(ctx)
+    options: Options = ctx.obj
+    if source.bundled or not options.cache:
+        return MemoryIndex(store.load(source.path).entries)
+    from faqcli import index
+
+    return index.load(source.path, progress=_progress())
+
+
+def _progress() -> Callable[[int], Callable[[int], None]] | None:
+    """A progress bar on stderr for long index builds, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    from faqcli.render import BuildProgress
+
+    return BuildProgress(Console(stderr=True))
 
 
 def _unknown_id(entry_id: str, ids: list[str]) -> NotFoundError:
@@ -85,6 +121,9 @@ def root(
         help="FAQ file to use. Default: $FAQ_FILE, else the bundled FAQ.",
         show_default=False,
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Do not use or write the persisted index of a large FAQ."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
@@ -97,7 +136,7 @@ def root(
 
       faq --faq support.json list
     """
-    ctx.obj = faq
+    ctx.obj = Options(faq, cache=not no_cache)
 
 
 def _questions(question: str) -> Iterator[str]:
@@ -146,8 +185,7 @@ def ask(
     """
     if question != "-" and not question.strip():
         raise UsageError("the question is empty")
-    faq = _load(ctx)
-    index = MemoryIndex(faq.entries)
+    index = _index(ctx)
     shown = top if top is not None else (3 if as_json else 1)
     renderer = None if as_json else _renderer()
     answered = True
@@ -225,7 +263,7 @@ def eval_(
 
     faq = _load(ctx)
     labelled = parse_queries(store.read_text(queries), str(queries), {e.id for e in faq.entries})
-    report = evaluate(MemoryIndex(faq.entries), labelled, threshold)
+    report = evaluate(_index(ctx), labelled, threshold)
     if as_json:
         typer.echo(to_json(report.metrics()))
     else:
@@ -233,6 +271,32 @@ def eval_(
     if fail_under is not None and report.hit1 < fail_under:
         typer.echo(f"faq: hit@1 {report.hit1:.3f} is below --fail-under {fail_under}", err=True)
         raise typer.Exit(int(ExitCode.NO_MATCH))
+
+
+@app.command(name="index", epilog=examples("faq --faq big.json index"))
+@handles_errors
+def index_(ctx: typer.Context) -> None:
+    """Build the persisted index of the FAQ now and report its size.
+
+    faq ask builds it by itself the first time it meets a large FAQ (64 KiB or more)
+    and rebuilds it whenever the FAQ changes; this command just does it ahead of time.
+    """
+    import time
+
+    from faqcli import index
+
+    source = _source(ctx)
+    start = time.perf_counter()
+    built = index.build(source.path, index.default_cache_dir(), progress=_progress())
+    seconds = time.perf_counter() - start
+    if built.path is None:
+        msg = f"indexed {built.entries} entries in {seconds:.1f} s, but the cache is not writable"
+        typer.echo(msg)
+    else:
+        size = built.bytes / 1_000_000
+        typer.echo(
+            f"indexed {built.entries} entries in {seconds:.1f} s: {built.path} ({size:.1f} MB)"
+        )
 
 
 @app.command(
@@ -294,7 +358,7 @@ def add(
     """Add an entry to the FAQ file (atomic and locked: concurrent adds all land)."""
     q = _read_field(question, "question")
     a = _read_field(answer, "answer")
-    with store.editing(store.resolve(ctx.obj)) as doc:
+    with store.editing(_source(ctx)) as doc:
         entries = doc["entries"]
         taken = {e.get("id") for e in entries if isinstance(e, dict)}
         if entry_id is not None and entry_id in taken:
@@ -317,7 +381,7 @@ def remove(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Remove an entry (asks first on a terminal)."""
-    source = store.resolve(ctx.obj)
+    source = _source(ctx)
     if not yes and sys.stdin.isatty() and not typer.confirm(f"Remove {entry_id!r}?"):
         raise typer.Exit(int(ExitCode.NO_MATCH))
     with store.editing(source) as doc:

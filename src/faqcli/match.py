@@ -321,8 +321,16 @@ class MemoryIndex(Index):
     """An index built in memory from the entries."""
 
     def __init__(self, entries: Sequence[Entry], settings: Settings = DEFAULTS) -> None:
+        self._load(analyse(entries, settings), settings)
+
+    @classmethod
+    def from_analysis(cls, analysis: Analysis, settings: Settings = DEFAULTS) -> MemoryIndex:
+        index = cls.__new__(cls)
+        index._load(analysis, settings)
+        return index
+
+    def _load(self, a: Analysis, settings: Settings) -> None:
         self.settings = settings
-        a = analyse(entries, settings)
         self.entries = a.entries
         self.stats = a.stats
         self._df = a.df

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from faqcli.evaluate import Report
@@ -244,6 +244,28 @@ class RichRenderer:
                     str(miss.rank) if miss.rank else ">10",
                 )
             self.console.print(misses)
+
+
+class BuildProgress:
+    """A progress bar for building a large index; ``faqcli.index`` asks it for a
+    callback with the number of entries, then reports how many are done."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def __call__(self, total: int) -> Callable[[int], None]:
+        from rich.progress import Progress
+
+        bar = Progress(console=self.console, transient=True)
+        task = bar.add_task("Indexing the FAQ", total=total)
+        bar.start()
+
+        def update(done: int) -> None:
+            bar.update(task, completed=done)
+            if done >= total:
+                bar.stop()
+
+        return update
 
 
 def _report_rows(report: Report) -> list[tuple[str, str]]:
