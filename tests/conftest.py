@@ -66,9 +66,11 @@ def small_faq(write_faq: Callable[[Any], Path]) -> Path:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Invoke the CLI with FAQ_FILE unset; stdout and stderr are kept apart."""
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+    """Invoke the CLI with FAQ_FILE unset and the cache in tmp_path; stdout and stderr
+    are kept apart."""
     monkeypatch.delenv("FAQ_FILE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:

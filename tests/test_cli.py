@@ -198,7 +198,9 @@ def test_version_comes_from_package_metadata(run: Run) -> None:
     assert result.stdout == f"faq {version('faqcli')}\n"
 
 
-@pytest.mark.parametrize("command", ["ask", "list", "show", "eval", "init", "add", "remove"])
+@pytest.mark.parametrize(
+    "command", ["ask", "list", "show", "eval", "index", "init", "add", "remove"]
+)
 def test_every_command_has_help_with_an_example(run: Run, command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0

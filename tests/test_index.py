@@ -1,0 +1,216 @@
+"""The persisted index: same results as in memory, and a cache that is never wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from faqcli import index, store
+from faqcli.index import SqliteIndex as SqliteIndexType
+from faqcli.match import MemoryIndex, rank
+
+WORDS = (
+    "account password reset delete billing invoice refund order shipping delivery "
+    "address email phone login error crash update install license export import "
+    "backup restore sync share folder file upload download print scan camera"
+).split()
+QUERIES = [
+    "how do I reset my password",
+    "refund for my order",
+    "pasword resett",  # typos
+    "export invoice to email",
+    "the of and how",
+    "completely unrelated bitcoin weather",
+]
+
+
+def make_faq(path: Path, n: int = 500, seed: int = 1) -> Path:
+    """A FAQ large enough (> INDEX_MIN_BYTES) to be indexed on disk."""
+    rng = random.Random(seed)
+    entries = [
+        {
+            "id": f"e{i}",
+            "question": "How do I " + " ".join(rng.choices(WORDS, k=5)) + "?",
+            "answer": " ".join(rng.choices(WORDS, k=30)) + ".",
+        }
+        for i in range(n)
+    ]
+    path.write_text(json.dumps({"entries": entries}, indent=1), encoding="utf-8")
+    assert path.stat().st_size >= index.INDEX_MIN_BYTES
+    return path
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> Path:
+    return make_faq(tmp_path / "big.json")
+
+
+def ranked(idx: object, query: str) -> list[tuple[str, float]]:
+    return [(m.entry.id, m.score) for m in rank(idx, query, limit=10)]  # type: ignore[arg-type]
+
+
+def test_persisted_index_ranks_exactly_like_the_memory_index(big: Path, tmp_path: Path) -> None:
+    cached = index.load(big, tmp_path / "cache")
+    assert isinstance(cached, SqliteIndexType)
+    memory = MemoryIndex(store.load(big).entries)
+    for query in QUERIES:
+        assert ranked(cached, query) == ranked(memory, query)
+
+
+def test_warm_load_reuses_the_file(big: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    index.load(big, cache_dir)
+    cache = index.cache_file(big, cache_dir)
+    built_at = cache.stat().st_mtime_ns
+    again = index.load(big, cache_dir)
+    assert isinstance(again, SqliteIndexType)
+    assert cache.stat().st_mtime_ns == built_at
+
+
+def test_changed_faq_is_reindexed(big: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    index.load(big, cache_dir)
+    doc = json.loads(big.read_text())
+    doc["entries"][0]["question"] = "Where can I adopt a purple giraffe?"
+    big.write_text(json.dumps(doc, indent=1))
+    fresh = index.load(big, cache_dir)
+    assert ranked(fresh, "purple giraffe")[0][0] == "e0"
+
+
+def test_touched_but_unchanged_faq_keeps_its_index(big: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    index.load(big, cache_dir)
+    cache = index.cache_file(big, cache_dir)
+    size_before = cache.stat().st_size
+    st = big.stat()
+    os.utime(big, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    reused = index.load(big, cache_dir)
+    assert isinstance(reused, SqliteIndexType)
+    restamped = index.load(big, cache_dir)
+    assert isinstance(restamped, SqliteIndexType)
+    assert restamped.meta["source_mtime_ns"] == str(big.stat().st_mtime_ns)
+    assert cache.stat().st_size == size_before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "empty"])
+def test_corrupt_or_truncated_index_is_rebuilt_silently(
+    big: Path, tmp_path: Path, damage: str
+) -> None:
+    cache_dir = tmp_path / "cache"
+    expected = ranked(index.load(big, cache_dir), QUERIES[0])
+    cache = index.cache_file(big, cache_dir)
+    data = cache.read_bytes()
+    if damage == "garbage":
+        cache.write_bytes(b"not a database at all" * 100)
+    elif damage == "truncate":
+        cache.write_bytes(data[: len(data) // 2])
+    else:
+        cache.write_bytes(b"")
+    rebuilt = index.load(big, cache_dir)
+    assert ranked(rebuilt, QUERIES[0]) == expected
+    assert isinstance(index.load(big, cache_dir), SqliteIndexType)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_cache_dir_answers_from_memory(big: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)
+    try:
+        idx = index.load(big, cache_dir)
+        assert isinstance(idx, MemoryIndex)
+        assert ranked(idx, QUERIES[0])
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_cache_dir_that_is_a_file_answers_from_memory(big: Path, tmp_path: Path) -> None:
+    """A cache that cannot be created (here a file stands where the folder should be)."""
+    blocker = tmp_path / "cache"
+    blocker.write_text("I am a file")
+    idx = index.load(big, blocker)
+    assert isinstance(idx, MemoryIndex)
+    assert ranked(idx, QUERIES[0]) == ranked(MemoryIndex(store.load(big).entries), QUERIES[0])
+
+
+def test_small_faq_is_never_indexed_on_disk(small_faq: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    assert isinstance(index.load(small_faq, cache_dir), MemoryIndex)
+    assert not cache_dir.exists()
+
+
+BUILDER = """
+import sys
+from pathlib import Path
+from faqcli import index
+from faqcli.match import rank
+idx = index.build(Path(sys.argv[1]), Path(sys.argv[2])).index
+print(rank(idx, "how do I reset my password")[0].entry.id)
+"""
+
+
+def test_concurrent_builds_both_answer_and_leave_one_good_index(big: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", BUILDER, str(big), str(cache_dir)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    answers = {p.communicate(timeout=120)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    expected = rank(MemoryIndex(store.load(big).entries), "how do I reset my password")[0]
+    assert answers == {expected.entry.id}
+    assert [p.name for p in cache_dir.iterdir()] == [index.cache_file(big, cache_dir).name]
+    assert isinstance(index.load(big, cache_dir), SqliteIndexType)
+
+
+def test_cli_ask_answers_the_same_with_and_without_the_cache(
+    run: Callable[..., Result], big: Path, tmp_path: Path
+) -> None:
+    args = ["--faq", str(big), "ask", "--json", "--top", "5", QUERIES[0]]
+    cold = run(*args)
+    warm = run(*args)
+    bypass = run("--no-cache", *args)
+    assert cold.exit_code == warm.exit_code == bypass.exit_code
+    assert cold.stdout == warm.stdout == bypass.stdout
+    assert list((tmp_path / "xdg-cache" / "faq").glob("*.sqlite"))
+
+
+def test_cli_no_cache_writes_no_index(
+    run: Callable[..., Result], big: Path, tmp_path: Path
+) -> None:
+    run("--no-cache", "--faq", str(big), "ask", "reset password")
+    assert not (tmp_path / "xdg-cache").exists()
+
+
+def test_cli_index_reports_entries_and_size(
+    run: Callable[..., Result], big: Path, tmp_path: Path
+) -> None:
+    result = run("--faq", str(big), "index")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("indexed 500 entries in ")
+    assert str(tmp_path / "xdg-cache" / "faq") in result.stdout
+    assert result.stdout.rstrip().endswith("MB)")
+    assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_cli_bad_faq_through_the_index_path_is_one_line(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("[" + '{"question": "Q?", "answer": "A."},' * 5000 + "\n oops]")
+    result = run("--faq", str(broken), "ask", "q")
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"faq: {broken}:2:2: malformed JSON")
+    assert result.stderr.count("\n") == 1
