@@ -11,6 +11,7 @@ times; the table shows medians and the ratio to `python -c pass`. Pass several
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -21,12 +22,19 @@ from pathlib import Path
 QUESTION = "why did the north korean soldier flee?"
 
 
+# Time what a user's install runs: with bytecode caches (pip writes them; a shell with
+# PYTHONDONTWRITEBYTECODE set would recompile faq's modules on every call).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
     times: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(runs):
         for label, argv in commands.items():  # alternate, so drift hits all alike
             start = time.perf_counter()
-            subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False, env=ENV
+            )
             times[label].append(time.perf_counter() - start)
     return {label: statistics.median(t) for label, t in times.items()}
 

@@ -6,9 +6,8 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import typer
 
@@ -58,8 +57,7 @@ def _renderer() -> Renderer:
     return PlainRenderer(sys.stdout)
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """The options of ``faq`` itself, for every command."""
 
     faq: Path | None

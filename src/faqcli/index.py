@@ -12,15 +12,13 @@ since ranking (``faqcli.match.rank``) sees only the ``Index`` interface.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import sqlite3
-import tempfile
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faqcli import store
 from faqcli.match import (
@@ -36,6 +34,12 @@ from faqcli.match import (
     entry_features,
 )
 from faqcli.model import Entry
+
+if TYPE_CHECKING:
+    import sqlite3
+
+# sqlite3, hashlib and tempfile (some 20 ms together) are imported inside the functions
+# that use them: a small FAQ goes through ``load`` and never needs them.
 
 FORMAT = "1"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
@@ -53,6 +57,8 @@ def default_cache_dir() -> Path:
 
 
 def cache_file(faq_path: Path, cache_dir: Path) -> Path:
+    import hashlib
+
     key = hashlib.sha256(str(faq_path.resolve()).encode()).hexdigest()[:32]
     return cache_dir / f"{key}.sqlite"
 
@@ -132,11 +138,15 @@ class SqliteIndex(Index):
 
 
 def _digest(text: str) -> str:
+    import hashlib
+
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
 def _open(cache: Path, settings: Settings) -> SqliteIndex | None:
     """The index in ``cache`` if it is whole and was built with these settings."""
+    import sqlite3
+
     try:
         size = cache.stat().st_size
         conn = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
@@ -158,6 +168,9 @@ def _open(cache: Path, settings: Settings) -> SqliteIndex | None:
 
 def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
     """Write ``analysis`` to a temporary file beside ``cache``, then rename it into place."""
+    import sqlite3
+    import tempfile
+
     cache.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=cache.name + ".", suffix=".tmp", dir=cache.parent)
     os.close(fd)
@@ -240,6 +253,8 @@ def build(
     progress: Callable[[int], Progress] | None = None,
 ) -> Built:
     """Analyse the FAQ and persist the index, whatever is in the cache now."""
+    import sqlite3
+
     st = _stat(faq_path)
     text = store.read_text(faq_path)
     faq = store.parse(text, str(faq_path))
@@ -284,6 +299,8 @@ def load(
 
 def _restamp(cache: Path, st: os.stat_result) -> None:
     """Record the FAQ's new size and mtime after its content proved unchanged."""
+    import sqlite3
+
     try:
         conn = sqlite3.connect(cache)
         try:

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import Stemmer
 from rapidfuzz import process
@@ -215,8 +216,9 @@ class Index(ABC):
         return groups
 
 
-@dataclass(frozen=True)
-class Stats:
+# NamedTuples rather than dataclasses below: they cost far less to define, and this
+# module is imported on every `faq ask`.
+class Stats(NamedTuple):
     """Collection statistics that BM25 needs besides the entries themselves."""
 
     size: int
@@ -224,8 +226,7 @@ class Stats:
     avg_answer_len: float
 
 
-@dataclass(frozen=True)
-class _Counts:
+class _Counts(NamedTuple):
     question: Counter[str]  # stem counts in the question and alternates
     answer: Counter[str]
     question_len: float  # words per phrase: alternates are other phrasings, not a longer question
@@ -265,8 +266,7 @@ def entry_features(entry: Entry, stats: Stats, settings: Settings = DEFAULTS) ->
     return _impacts(_count(entry)[0], stats, settings)
 
 
-@dataclass
-class Analysis:
+class Analysis(NamedTuple):
     """Everything an index holds, computed from the entries; both kinds are built from it."""
 
     entries: tuple[Entry, ...]

@@ -13,12 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from faqcli.evaluate import Report
 from faqcli.match import Match
 from faqcli.model import Entry, Faq
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+
+    from faqcli.evaluate import Report
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidirectional overrides
 # that can make text display differently from what it is ("Trojan Source").

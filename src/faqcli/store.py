@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from faqcli.errors import FaqDataError
 from faqcli.model import Entry, Faq
@@ -256,8 +256,7 @@ def _entry_line(text: str, number: int) -> int | None:
 # --- writing -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """How a FAQ file is written, so that a rewrite keeps its conventions."""
 
     indent: int | str | None = 2
