@@ -67,10 +67,11 @@ def small_faq(write_faq: Callable[[Any], Path]) -> Path:
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
-    """Invoke the CLI with FAQ_FILE unset and the cache in tmp_path; stdout and stderr
-    are kept apart."""
+    """Invoke the CLI with FAQ_FILE unset and the user's cache and data folders in
+    tmp_path; stdout and stderr are kept apart."""
     monkeypatch.delenv("FAQ_FILE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:

@@ -199,7 +199,22 @@ def test_version_comes_from_package_metadata(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["ask", "list", "show", "eval", "index", "init", "add", "remove"]
+    "command",
+    [
+        "ask",
+        "list",
+        "show",
+        "eval",
+        "index",
+        "where",
+        "init",
+        "add",
+        "edit",
+        "remove",
+        "check",
+        "import",
+        "export",
+    ],
 )
 def test_every_command_has_help_with_an_example(run: Run, command: str) -> None:
     result = run(command, "--help")

@@ -57,7 +57,7 @@ def test_writes_to_the_bundled_faq_are_refused(run: Run) -> None:
     before = store.bundled_path().read_bytes()
     result = run("add", "-q", "Q?", "-a", "A.")
     assert result.exit_code == ExitCode.DATA
-    assert "bundled FAQ is read-only; run 'faq init PATH'" in result.stderr
+    assert "bundled FAQ is read-only; run 'faq init'" in result.stderr
     assert store.bundled_path().read_bytes() == before
 
 

@@ -12,7 +12,8 @@ from typing import Any, NamedTuple, TypeVar
 import typer
 
 from faqcli import store
-from faqcli.errors import ExitCode, FaqError, NotFoundError, UsageError
+from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError
+from faqcli.formats import Format
 from faqcli.match import DEFAULTS, Index, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
 from faqcli.model import Faq
 from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
@@ -297,18 +298,30 @@ def index_(ctx: typer.Context) -> None:
         )
 
 
-@app.command(
-    epilog=examples(
-        "faq init support.json", "faq init --empty team.json", "faq init --force old.json"
-    )
-)
+@app.command(epilog=examples("faq where", "faq --faq support.json where"))
+@handles_errors
+def where(ctx: typer.Context) -> None:
+    """Print which FAQ file is in use, and why."""
+    source = _source(ctx)
+    typer.echo(f"{source.path}\t{source.reason}")
+
+
+@app.command(epilog=examples("faq init", "faq init --empty team.json", "faq init --force old.json"))
 @handles_errors
 def init(
-    path: Path = typer.Argument(..., metavar="PATH", help="Where to create the FAQ file."),
+    path: Path | None = typer.Argument(
+        None,
+        metavar="[PATH]",
+        help="Where to create the FAQ file. Default: your own FAQ (see faq where).",
+        show_default=False,
+    ),
     empty: bool = typer.Option(False, "--empty", help="Start with no entries."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Create a FAQ file, starting from the bundled entries (or empty)."""
+    if path is None:
+        path = store.user_faq_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and not force:
         raise UsageError(f"{path}: already exists; pass --force to overwrite it")
     if empty:
@@ -389,6 +402,169 @@ def remove(
             raise _unknown_id(entry_id, [str(i) for i in ids if i])
         del entries[ids.index(entry_id)]
     typer.echo(f"removed {entry_id}", err=True)
+
+
+def _replace_entry(entries: list[Any], entry_id: str, new: dict[str, Any]) -> None:
+    ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
+    if entry_id not in ids:
+        raise _unknown_id(entry_id, [str(i) for i in ids if i])
+    if new.get("id") != entry_id and new.get("id") in ids:
+        raise UsageError(f"an entry with id {new.get('id')!r} already exists")
+    entries[ids.index(entry_id)] = new
+
+
+def _edit_in_editor(entry: dict[str, Any]) -> dict[str, Any]:
+    """Open the entry as JSON in $EDITOR (or $VISUAL, else vi) and read it back."""
+    import json
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{entry.get('id', 'entry')}.json"
+        path.write_text(json.dumps(entry, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        try:
+            status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
+        except OSError as exc:
+            raise UsageError(f"cannot run the editor {editor!r}: {exc.strerror}") from None
+        if status != 0:
+            raise UsageError(f"the editor exited with status {status}; nothing changed")
+        edited = store.decode(store.read_text(path), "the edited entry")
+    if not isinstance(edited, dict):
+        raise FaqDataError("the edited entry: must be one JSON object; nothing changed")
+    return edited
+
+
+@app.command(
+    epilog=examples(
+        "faq --faq support.json edit refund",
+        "faq edit refund --answer 'Within 30 days.' --add-alternate 'money back'",
+    )
+)
+@handles_errors
+def edit(
+    ctx: typer.Context,
+    entry_id: str = typer.Argument(..., metavar="ID", help="The id of the entry to edit."),
+    question: str | None = typer.Option(None, "--question", "-q", help="A new question."),
+    answer: str | None = typer.Option(
+        None, "--answer", "-a", help="A new answer; - reads it from stdin."
+    ),
+    add_alternates: list[str] = typer.Option(
+        [], "--add-alternate", help="Add another phrasing (repeat for more)."
+    ),
+    tags: list[str] = typer.Option([], "--tag", help="Add a tag (repeat for more)."),
+) -> None:
+    """Change an entry: with options, those fields; without, the whole entry in $EDITOR.
+
+    An edit that leaves the entry invalid is refused with the reason; the file is untouched.
+    """
+    source = _source(ctx)
+    faq = store.load(source.path)
+    current = faq.get(entry_id)
+    if current is None:
+        raise _unknown_id(entry_id, [e.id for e in faq.entries])
+    if question is None and answer is None and not add_alternates and not tags:
+        new = _edit_in_editor(current.to_dict())
+    else:
+        new = current.to_dict()
+        if question is not None:
+            new["question"] = _read_field(question, "question")
+        if answer is not None:
+            new["answer"] = _read_field(answer, "answer")
+        if add_alternates:
+            new["alternates"] = [*current.alternates, *add_alternates]
+        if tags:
+            new["tags"] = [*current.tags, *(t for t in tags if t not in current.tags)]
+    store.from_document([new], "the edited entry")  # refuse an invalid entry up front
+    with store.editing(source) as doc:
+        _replace_entry(doc["entries"], entry_id, new)
+    typer.echo(f"edited {new.get('id', entry_id)}", err=True)
+
+
+@app.command(epilog=examples("faq check", "faq --faq support.json check --json"))
+@handles_errors
+def check(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+) -> None:
+    """Lint the FAQ: invalid data, short answers, and entries the matcher confuses.
+
+    Each entry's question and alternates must find that entry first; when another entry
+    wins, both ids and scores are reported. Exit 0 when clean, 1 with findings.
+    """
+    from faqcli.lint import lint
+
+    source = _source(ctx)
+    try:
+        faq = store.load(source.path)
+    except FaqError as err:
+        findings = [{"kind": "invalid", "id": None, "message": err.message}]
+    else:
+        findings = [f._asdict() for f in lint(faq.entries)]
+    if as_json:
+        typer.echo(to_json(findings, indent=2))
+    elif findings:
+        for f in findings:
+            typer.echo(f"{f['kind']}\t{f['id'] or '-'}\t{safe(str(f['message']))}")
+    else:
+        typer.echo(f"{source.path}: no findings")
+    if findings:
+        raise typer.Exit(int(ExitCode.NO_MATCH))
+
+
+@app.command(
+    name="import",
+    epilog=examples(
+        "faq --faq support.json import old-faq.csv",
+        "faq import notes.md --format md --dry-run",
+    ),
+)
+@handles_errors
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="The file to import entries from."),
+    fmt: Format = typer.Option(Format.AUTO, "--format", "-f", help="The file's format."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be added only."),
+) -> None:
+    """Merge entries from seed text, CSV, Markdown or FAQ JSON; duplicates are skipped.
+
+    Seed text: blocks of a line with only '-', the question line, then the answer. CSV: a
+    header naming question,answer[,id,tags,alternates]. Markdown: '## Question' headings
+    with the answer below.
+    """
+    from faqcli import formats
+
+    incoming = formats.parse(store.read_text(file), fmt, str(file))
+    source = _source(ctx)
+    if dry_run:
+        current = store.load(source.path)
+        result = formats.merge([e.to_dict() for e in current.entries], incoming, str(file))
+    else:
+        with store.editing(source) as doc:
+            result = formats.merge(doc["entries"], incoming, str(file))
+            doc["entries"].extend(result.added)
+    for line in result.skipped:
+        typer.echo(safe(line), err=True)
+    verb = "would add" if dry_run else "added"
+    typer.echo(f"{verb} {len(result.added)} entries, skipped {len(result.skipped)} duplicates")
+
+
+@app.command(
+    epilog=examples("faq export --format csv > faq.csv", "faq --faq support.json export -f md")
+)
+@handles_errors
+def export(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(Format.JSON, "--format", "-f", help="json, csv, md or seed."),
+) -> None:
+    """Write the whole FAQ to stdout in another format (faq import reads it back)."""
+    from faqcli import formats
+
+    if fmt is Format.AUTO:
+        raise UsageError("--format auto is for import; choose json, csv, md or seed")
+    faq = _load(ctx)
+    sys.stdout.write(formats.render(faq.entries, fmt, faq.title))
 
 
 def main() -> None:

@@ -38,14 +38,25 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "faq.json"
 
 
+def user_faq_path() -> Path:
+    """The user's own FAQ (``faq init`` creates it): faq.json in the user data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("faq", appauthor=False) / "faq.json"
+
+
 def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None) -> FaqSource:
-    """Pick the FAQ file: ``--faq``, then ``$FAQ_FILE``, then the bundled default."""
+    """Pick the FAQ file: ``--faq``, then ``$FAQ_FILE``, then the user's own FAQ when
+    it exists, then the bundled default."""
     env = os.environ if environ is None else environ
     if option is not None and str(option) != "":
         return FaqSource(Path(option), "--faq option")
     if env.get(ENV_VAR):
         return FaqSource(Path(env[ENV_VAR]), f"{ENV_VAR} environment variable")
-    return FaqSource(bundled_path(), "bundled default", bundled=True)
+    own = user_faq_path()
+    if own.is_file():
+        return FaqSource(own, "your own FAQ (created by faq init)")
+    return FaqSource(bundled_path(), "bundled default (read-only)", bundled=True)
 
 
 def read_text(path: Path) -> str:
@@ -338,8 +349,8 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     """
     if source.bundled:
         raise FaqDataError(
-            f"{source.path}: the bundled FAQ is read-only; run 'faq init PATH' "
-            "and pass --faq PATH (or set FAQ_FILE)"
+            f"{source.path}: the bundled FAQ is read-only; run 'faq init' to make your "
+            "own copy, or pass --faq PATH"
         )
     from filelock import FileLock, Timeout
 

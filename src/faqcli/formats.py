@@ -1,0 +1,294 @@
+"""Convert FAQ entries to and from other formats: the seed's plain text, CSV, Markdown
+and FAQ JSON (``faq import`` and ``faq export``). Pure: text in, text out.
+
+Every format round-trips what faq exports: ``parse(render(entries))`` gives back the
+same entries. Seed text and Markdown hold a question on one line, so a question's line
+breaks are exported as spaces; lines that would read as a separator (``-`` in seed
+text, a heading in Markdown) are escaped with a backslash, and unescaped on import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, NamedTuple
+
+from faqcli import store
+from faqcli.errors import FaqDataError
+from faqcli.match import words
+from faqcli.model import Entry
+
+
+class Format(str, Enum):
+    AUTO = "auto"
+    SEED = "seed"
+    CSV = "csv"
+    MD = "md"
+    JSON = "json"
+
+
+def detect(name: str, text: str) -> Format:
+    """The format of a file to import, from its name, else from its first line."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    by_suffix = {"json": Format.JSON, "csv": Format.CSV, "md": Format.MD, "markdown": Format.MD}
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    first = text.lstrip("\ufeff").lstrip().split("\n", 1)[0].strip()
+    if first.startswith(("{", "[")):
+        return Format.JSON
+    if first == "-":
+        return Format.SEED
+    if first.startswith("#"):
+        return Format.MD
+    if first.lower().startswith("question,") or first.lower().startswith('"question"'):
+        return Format.CSV
+    raise FaqDataError(f"{name}: cannot tell its format; pass --format seed, csv, md or json")
+
+
+def parse(text: str, fmt: Format, name: str) -> list[dict[str, Any]]:
+    """Raw entries (``{"question", "answer", "id"?, "tags"?, "alternates"?}``)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if fmt is Format.AUTO:
+        fmt = detect(name, text)
+    parsers = {
+        Format.SEED: _parse_seed,
+        Format.CSV: _parse_csv,
+        Format.MD: _parse_md,
+        Format.JSON: _parse_json,
+    }
+    return parsers[fmt](text, name)
+
+
+def render(entries: Sequence[Entry], fmt: Format, title: str | None = None) -> str:
+    if fmt is Format.JSON:
+        doc = {"title": title, "entries": [e.to_dict() for e in entries]}
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if fmt is Format.CSV:
+        return _render_csv(entries)
+    if fmt is Format.MD:
+        return _render_md(entries, title)
+    if fmt is Format.SEED:
+        return _render_seed(entries)
+    raise ValueError(fmt)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def _escape(line: str, pattern: re.Pattern[str]) -> str:
+    return "\\" + line if pattern.match(line) else line
+
+
+def _unescape(line: str, pattern: re.Pattern[str]) -> str:
+    return line[1:] if pattern.match(line) else line
+
+
+# Lines that are a block separator once any leading backslashes are removed.
+_SEED_LINE = re.compile(r"^\\*-$")
+_SEED_ESCAPED = re.compile(r"^\\+-$")
+_MD_LINE = re.compile(r"^\\*#")
+_MD_ESCAPED = re.compile(r"^\\+#")
+_MD_META = re.compile(r"^<!-- faq: (\{.*\}) -->$")
+
+
+def _render_seed(entries: Sequence[Entry]) -> str:
+    out = []
+    for e in entries:
+        answer = "\n".join(_escape(line, _SEED_LINE) for line in e.answer.split("\n"))
+        question = _escape(_one_line(e.question), _SEED_LINE)
+        out.append(f"-\n{question}\n{answer}\n")
+    return "".join(out)
+
+
+def _parse_seed(text: str, name: str) -> list[dict[str, Any]]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    entries: list[dict[str, Any]] = []
+    block: list[str] | None = None
+    for number, line in enumerate(lines, start=1):
+        if line == "-":
+            block = []
+            entries.append({"_line": number, "_block": block})
+        elif block is None:
+            if line.strip():
+                raise FaqDataError(f"{name}:{number}: expected a line with only '-' first")
+        else:
+            block.append(line)
+    out = []
+    for raw in entries:
+        block = raw.pop("_block")
+        if not block:
+            raise FaqDataError(f"{name}:{raw['_line']}: a '-' with no question after it")
+        answer = "\n".join(_unescape(line, _SEED_ESCAPED) for line in block[1:])
+        question = _unescape(block[0], _SEED_ESCAPED)
+        out.append({"question": question, "answer": answer, "_line": raw["_line"]})
+    return out
+
+
+_CSV_FIELDS = ("question", "answer", "id", "tags", "alternates")
+
+
+def _render_csv(entries: Sequence[Entry]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(_CSV_FIELDS)
+    for e in entries:
+        writer.writerow(
+            [
+                e.question,
+                e.answer,
+                e.id,
+                json.dumps(list(e.tags), ensure_ascii=False),
+                json.dumps(list(e.alternates), ensure_ascii=False),
+            ]
+        )
+    return buf.getvalue()
+
+
+def _list_cell(cell: str, name: str, line: int, column: str) -> list[str]:
+    """A list in a CSV cell: a JSON list (what faq exports) or ``a|b|c``."""
+    cell = cell.strip()
+    if not cell:
+        return []
+    if cell.startswith("["):
+        try:
+            value = json.loads(cell)
+        except json.JSONDecodeError:
+            raise FaqDataError(f"{name}:{line}: column '{column}' is not a JSON list") from None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise FaqDataError(f"{name}:{line}: column '{column}' must list strings")
+        return value
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _parse_csv(text: str, name: str) -> list[dict[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "question" not in header or "answer" not in header:
+        raise FaqDataError(f"{name}:1: the header must name 'question' and 'answer' columns")
+    reader.fieldnames = header
+    out = []
+    for row in reader:
+        line = reader.line_num
+        raw: dict[str, Any] = {
+            "question": row.get("question") or "",
+            "answer": row.get("answer") or "",
+            "_line": line,
+        }
+        if row.get("id"):
+            raw["id"] = row["id"]
+        for column in ("tags", "alternates"):
+            values = _list_cell(row.get(column) or "", name, line, column)
+            if values:
+                raw[column] = values
+        out.append(raw)
+    return out
+
+
+def _meta_comment(e: Entry) -> str:
+    meta: dict[str, Any] = {"id": e.id}
+    if e.tags:
+        meta["tags"] = list(e.tags)
+    if e.alternates:
+        meta["alternates"] = list(e.alternates)
+    # No "-->" may appear inside the comment, nor a line break.
+    body = json.dumps(meta, ensure_ascii=False).replace(">", "\\u003e")
+    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"<!-- faq: {body} -->"
+
+
+def _render_md(entries: Sequence[Entry], title: str | None) -> str:
+    out = [f"# {_one_line(title)}\n\n"] if title else []
+    for e in entries:
+        answer = "\n".join(_escape(line, _MD_LINE) for line in e.answer.split("\n"))
+        out.append(f"## {_one_line(e.question)}\n{_meta_comment(e)}\n\n{answer}\n\n")
+    return "".join(out)
+
+
+def _parse_md(text: str, name: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    body: list[str] = []
+
+    def finish() -> None:
+        if current is not None:
+            while body and not body[-1].strip():
+                body.pop()
+            while body and not body[0].strip():
+                body.pop(0)
+            current["answer"] = "\n".join(_unescape(line, _MD_ESCAPED) for line in body)
+            out.append(current)
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("## "):
+            finish()
+            current, body = {"question": line[3:], "_line": number}, []
+        elif current is not None and not body and _MD_META.match(line):
+            match = _MD_META.match(line)
+            assert match is not None
+            try:
+                meta = json.loads(match.group(1))
+            except json.JSONDecodeError:
+                raise FaqDataError(f"{name}:{number}: unreadable faq comment") from None
+            current.update({k: v for k, v in meta.items() if k in ("id", "tags", "alternates")})
+        elif current is not None:
+            body.append(line)
+    finish()
+    return out
+
+
+def _parse_json(text: str, name: str) -> list[dict[str, Any]]:
+    faq = store.parse(text, name)
+    return [e.to_dict() for e in faq.entries]
+
+
+class Merge(NamedTuple):
+    """What ``faq import`` did or, with --dry-run, would do."""
+
+    added: list[dict[str, Any]]  # raw entries, ids filled in
+    skipped: list[str]  # one line per duplicate, saying of what
+
+
+def _question_key(question: str) -> str:
+    return " ".join(words(question))
+
+
+def merge(
+    existing: Sequence[dict[str, Any]], incoming: Sequence[dict[str, Any]], name: str
+) -> Merge:
+    """Entries of ``incoming`` that are new to ``existing``: duplicates (same id, or the
+    same question once normalised) are skipped; missing ids are derived and kept unique."""
+    ids = {str(e["id"]) for e in existing if isinstance(e, dict) and e.get("id")}
+    questions = {
+        _question_key(e["question"]): str(e.get("id") or e["question"])
+        for e in existing
+        if isinstance(e, dict) and isinstance(e.get("question"), str)
+    }
+    added: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for number, raw in enumerate(incoming, start=1):
+        line = raw.get("_line")
+        where = f"{name}:{line}" if line else f"{name}: entry {number}"
+        entry = {k: v for k, v in raw.items() if not k.startswith("_")}
+        for key in ("question", "answer"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise FaqDataError(f"{where}: the {key} is missing or blank")
+        key = _question_key(entry["question"])
+        if entry.get("id") and str(entry["id"]) in ids:
+            skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
+            continue
+        if key in questions:
+            skipped.append(f"{where}: skipped, same question as {questions[key]!r}")
+            continue
+        if not entry.get("id"):
+            entry = {"id": store.unique_id(store.slugify(entry["question"]), ids), **entry}
+        ids.add(str(entry["id"]))
+        questions[key] = str(entry["id"])
+        added.append(entry)
+    return Merge(added, skipped)

@@ -1,0 +1,186 @@
+"""where, init (default path), edit, check, import, export through the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import Result
+
+from faqcli import store
+from faqcli.errors import ExitCode
+
+Run = Callable[..., Result]
+
+
+def test_where_names_the_file_and_why(run: Run, small_faq: Path, tmp_path: Path) -> None:
+    assert run("where").stdout.endswith("\tbundled default (read-only)\n")
+    assert run("--faq", str(small_faq), "where").stdout == f"{small_faq}\t--faq option\n"
+    env = run("where", env={"FAQ_FILE": str(small_faq)})
+    assert env.stdout == f"{small_faq}\tFAQ_FILE environment variable\n"
+
+
+def test_init_without_path_creates_the_users_own_faq_which_then_wins(
+    run: Run, tmp_path: Path
+) -> None:
+    assert run("init", "--empty").exit_code == 0
+    own = tmp_path / "xdg-data" / "faq" / "faq.json"
+    assert own.is_file()
+    assert run("where").stdout == f"{own}\tyour own FAQ (created by faq init)\n"
+    assert run("add", "-q", "How do I pay?", "-a", "By card, cash or transfer.").exit_code == 0
+    assert run("list").stdout == "how-do-i-pay\tHow do I pay?\n"
+
+
+def test_edit_with_options_changes_only_those_fields(run: Run, small_faq: Path) -> None:
+    result = run(
+        "--faq", str(small_faq), "edit", "refund", "--answer", "Within 30 days.",
+        "--add-alternate", "money back", "--tag", "billing",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    entry = store.load(small_faq).get("refund")
+    assert entry is not None
+    assert entry.question == "Can I get a refund for my subscription?"
+    assert (entry.answer, entry.alternates, entry.tags) == (
+        "Within 30 days.",
+        ("money back",),
+        ("billing",),
+    )
+
+
+def editor(tmp_path: Path, code: str) -> str:
+    """An $EDITOR that runs ``code`` on the file it is given (``p`` is its Path)."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        f"import sys, json\nfrom pathlib import Path\np = Path(sys.argv[1])\n{code}\n"
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_edit_in_editor_applies_the_edited_entry(run: Run, small_faq: Path, tmp_path: Path) -> None:
+    ed = editor(tmp_path, "d = json.loads(p.read_text()); d['answer'] = 'Edited.'; "
+                          "p.write_text(json.dumps(d))")  # fmt: skip
+    result = run("--faq", str(small_faq), "edit", "refund", env={"EDITOR": ed, "VISUAL": ""})
+    assert result.exit_code == 0, result.stderr
+    assert store.load(small_faq).get("refund").answer == "Edited."  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("d = json.loads(p.read_text()); del d['question']; p.write_text(json.dumps(d))",
+         "missing field 'question'"),
+        ("p.write_text('{broken')", "the edited entry:1:2: malformed JSON"),
+        ("d = json.loads(p.read_text()); d['id'] = 'opening-hours'; p.write_text(json.dumps(d))",
+         "an entry with id 'opening-hours' already exists"),
+        ("sys.exit(4)", "the editor exited with status 4"),
+    ],
+)  # fmt: skip
+def test_invalid_edit_is_refused_and_the_file_untouched(
+    run: Run, small_faq: Path, tmp_path: Path, code: str, message: str
+) -> None:
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "edit", "refund",
+                 env={"EDITOR": editor(tmp_path, code), "VISUAL": ""})  # fmt: skip
+    assert result.exit_code in (ExitCode.USAGE, ExitCode.DATA)
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert small_faq.read_bytes() == before
+
+
+def test_edit_unknown_id_exits_1(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "edit", "refnd", "--answer", "x y z")
+    assert result.exit_code == ExitCode.NO_MATCH
+    assert "did you mean: refund" in result.stderr
+
+
+def test_check_clean_faq_exits_0(run: Run, write_faq: Any) -> None:
+    path = write_faq(
+        [
+            {"id": "pay", "question": "How do I pay?", "answer": "By card or by transfer."},
+            {"id": "ship", "question": "When will my parcel arrive?", "answer": "In 3 days."},
+        ]
+    )
+    result = run("--faq", str(path), "check")
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}: no findings\n"
+
+
+def test_check_reports_short_answers_and_clashes(run: Run, write_faq: Any) -> None:
+    path = write_faq(
+        [
+            {"id": "a", "question": "How do I pay?", "answer": "Yes."},
+            {"id": "b", "question": "How do I pay?", "answer": "By card or by transfer."},
+        ]
+    )
+    result = run("--faq", str(path), "check", "--json")
+    assert result.exit_code == ExitCode.NO_MATCH
+    findings = json.loads(result.stdout)
+    assert {"kind": "short-answer", "id": "a", "message": "the answer has 1 word(s)"} in findings
+    clashes = [f for f in findings if f["kind"] == "clash"]
+    assert [f["id"] for f in clashes] == ["b"]  # twins: the first one wins the tie
+    assert "finds a first" in clashes[0]["message"]
+
+
+def test_check_reports_invalid_data_as_a_finding(run: Run, write_faq: Any) -> None:
+    path = write_faq('[{"question": "Q?"}]')
+    result = run("--faq", str(path), "check")
+    assert result.exit_code == ExitCode.NO_MATCH
+    assert result.stdout.startswith("invalid\t-\t")
+    assert "missing field 'answer'" in result.stdout
+
+
+def test_import_seed_text_then_again_skips_every_duplicate(
+    run: Run, write_faq: Any, tmp_path: Path
+) -> None:
+    path = write_faq({"entries": []})
+    seed = tmp_path / "seed.txt"
+    seed.write_text("-\nHow do I pay?\nBy card.\n-\nWhere are you?\nIn town.\n")
+    first = run("--faq", str(path), "import", str(seed))
+    assert first.stdout == "added 2 entries, skipped 0 duplicates\n"
+    again = run("--faq", str(path), "import", str(seed))
+    assert again.stdout == "added 0 entries, skipped 2 duplicates\n"
+    assert again.stderr.splitlines()[0] == f"{seed}:1: skipped, same question as 'how-do-i-pay'"
+    assert [e.id for e in store.load(path).entries] == ["how-do-i-pay", "where-are-you"]
+
+
+def test_import_dry_run_writes_nothing(run: Run, small_faq: Path, tmp_path: Path) -> None:
+    before = small_faq.read_bytes()
+    csv_file = tmp_path / "more.csv"
+    csv_file.write_text('question,answer\n"Is it, really?","Yes, ""really"".\nTwo lines."\n')
+    result = run("--faq", str(small_faq), "import", "--dry-run", str(csv_file))
+    assert result.stdout == "would add 1 entries, skipped 0 duplicates\n"
+    assert small_faq.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "md", "seed"])
+def test_export_then_import_into_an_empty_faq_gives_the_same_questions(
+    run: Run, small_faq: Path, write_faq: Any, tmp_path: Path, fmt: str
+) -> None:
+    exported = run("--faq", str(small_faq), "export", "--format", fmt)
+    assert exported.exit_code == 0
+    dump = tmp_path / f"dump.{'txt' if fmt == 'seed' else fmt}"
+    dump.write_text(exported.stdout, encoding="utf-8")
+    empty = write_faq({"entries": []}, "empty.json")
+    result = run("--faq", str(empty), "import", "--format", fmt, str(dump))
+    assert result.exit_code == 0, result.stderr
+    original, back = store.load(small_faq).entries, store.load(empty).entries
+    assert [(e.question, e.answer) for e in back] == [(e.question, e.answer) for e in original]
+    if fmt != "seed":  # seed text has no ids, tags or alternates
+        assert back == original
+
+
+def test_import_of_unknown_format_is_a_one_line_error(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    odd = tmp_path / "notes.txt"
+    odd.write_text("just some prose\n")
+    result = run("--faq", str(small_faq), "import", str(odd))
+    assert result.exit_code == ExitCode.DATA
+    assert (
+        result.stderr
+        == f"faq: {odd}: cannot tell its format; pass --format seed, csv, md or json\n"
+    )
