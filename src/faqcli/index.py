@@ -17,6 +17,7 @@ import os
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -195,8 +196,8 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
                     (
                         term,
                         analysis.df[term],
-                        array("i", (d for d, _ in plist)).tobytes(),
-                        array("d", (i for _, i in plist)).tobytes(),
+                        array("i", map(itemgetter(1), plist)).tobytes(),
+                        array("d", map(float.__neg__, map(itemgetter(0), plist))).tobytes(),
                     )
                     for term, plist in analysis.postings.items()
                 ),
