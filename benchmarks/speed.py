@@ -114,8 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         if fzf:
             questions = args.workdir / f"questions-{size}.txt"
             if not questions.exists():
-                doc = json.loads(faq.read_text(encoding="utf-8"))
-                questions.write_text("".join(e["question"] + "\n" for e in doc["entries"]))
+                # Line by line (generate writes one entry per line): this process must
+                # stay small, or the children forked from it start with its memory and
+                # their peak RSS is misread.
+                with faq.open(encoding="utf-8") as src, questions.open("w") as out:
+                    for line in src:
+                        if line.startswith(('{"id"', ',{"id"')):
+                            out.write(json.loads(line.lstrip(","))["question"] + "\n")
             commands["fzf"] = ["sh", "-c", f'{fzf} --filter "{QUERY}" < {questions} | head -1']
         times: dict[str, list[float]] = {k: [] for k in commands}
         rss: list[int] = []

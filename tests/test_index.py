@@ -214,3 +214,12 @@ def test_cli_bad_faq_through_the_index_path_is_one_line(
     assert result.exit_code == 3
     assert result.stderr.startswith(f"faq: {broken}:2:2: malformed JSON")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_write_by_faq_add_invalidates_the_index(run: Callable[..., Result], big: Path) -> None:
+    assert run("--faq", str(big), "index").exit_code == 0
+    added = run("--faq", str(big), "add", "-q", "Where can I adopt a purple giraffe?",
+                "-a", "At the zoo on Mondays.")  # fmt: skip
+    assert added.exit_code == 0
+    result = run("--faq", str(big), "ask", "--json", "adopt a purple giraffe")
+    assert json.loads(result.stdout)["answer"]["id"] == added.stdout.strip()

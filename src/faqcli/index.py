@@ -33,6 +33,7 @@ from faqcli.match import (
     Stats,
     analyse,
     entry_features,
+    vocabulary_order,
 )
 from faqcli.model import Entry
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 # sqlite3, hashlib and tempfile (some 20 ms together) are imported inside the functions
 # that use them: a small FAQ goes through ``load`` and never needs them.
 
-FORMAT = "1"  # change when the layout of the file or the engine's analysis changes
+FORMAT = "3"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
@@ -133,8 +134,10 @@ class SqliteIndex(Index):
 
     def vocabulary(self) -> Sequence[str]:
         if self._vocabulary is None:
-            rows = self._conn.execute("SELECT word FROM words ORDER BY word")
-            self._vocabulary = [w for (w,) in rows]
+            # One sorted blob: a single read and split, some ten times faster than
+            # fetching the words row by row.
+            row = self._conn.execute("SELECT words FROM vocabulary").fetchone()
+            self._vocabulary = row[0].split("\n") if row and row[0] else []
         return self._vocabulary
 
 
@@ -188,6 +191,7 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
                                     docs BLOB NOT NULL, impacts BLOB NOT NULL) WITHOUT ROWID;
                 CREATE TABLE docs (doc INTEGER PRIMARY KEY, entry TEXT NOT NULL);
                 CREATE TABLE words (word TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE vocabulary (words TEXT NOT NULL);
                 """
             )
             conn.executemany(
@@ -210,6 +214,9 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
                 ),
             )
             conn.executemany("INSERT INTO words VALUES (?)", ((w,) for w in analysis.words))
+            conn.execute(
+                "INSERT INTO vocabulary VALUES (?)", ("\n".join(vocabulary_order(analysis.words)),)
+            )
             stats = analysis.stats
             meta = {
                 **meta,

@@ -25,6 +25,7 @@ How a query is scored
 
 from __future__ import annotations
 
+import bisect
 import gc
 import heapq
 import math
@@ -147,6 +148,7 @@ class Index(ABC):
     (``faqcli.index``); :func:`rank` sees only this interface, so both rank alike."""
 
     settings: Settings = DEFAULTS
+    _lengths: list[int] | None = None  # the lengths of vocabulary(), for _typo_candidates
 
     @property
     @abstractmethod
@@ -176,7 +178,8 @@ class Index(ABC):
 
     @abstractmethod
     def vocabulary(self) -> Sequence[str]:
-        """Every normalised word of the FAQ (for typo correction)."""
+        """Every normalised word of the FAQ (for typo correction), in
+        :func:`vocabulary_order`."""
 
     def __len__(self) -> int:
         return self.size
@@ -208,7 +211,7 @@ class Index(ABC):
             elif len(word) >= s.fuzzy_min_len:
                 for candidate, similarity, _ in process.extract(
                     word,
-                    self.vocabulary(),
+                    self._typo_candidates(len(word)),
                     scorer=Levenshtein.normalized_similarity,
                     limit=s.fuzzy_limit,
                     score_cutoff=s.fuzzy_cutoff,
@@ -217,9 +220,26 @@ class Index(ABC):
                     group[term] = max(group.get(term, 0.0), float(similarity))
         return groups
 
+    def _typo_candidates(self, length: int) -> Sequence[str]:
+        """The words whose length allows a similarity of ``fuzzy_cutoff`` or more with a
+        word of ``length`` letters: at least cutoff x length and at most length / cutoff
+        (an edit distance is at least the difference in length)."""
+        vocabulary = self.vocabulary()
+        if self._lengths is None:
+            self._lengths = [len(w) for w in vocabulary]
+        cutoff = self.settings.fuzzy_cutoff
+        lo = bisect.bisect_left(self._lengths, math.ceil(cutoff * length))
+        hi = bisect.bisect_right(self._lengths, math.floor(length / cutoff))
+        return vocabulary[lo:hi]
+
 
 # NamedTuples rather than dataclasses below: they cost far less to define, and this
 # module is imported on every `faq ask`.
+def vocabulary_order(words: Iterable[str]) -> list[str]:
+    """Shortest words first, then alphabetical: typo candidates are a slice of lengths."""
+    return sorted(words, key=lambda w: (len(w), w))
+
+
 class Stats(NamedTuple):
     """Collection statistics that BM25 needs besides the entries themselves."""
 
@@ -375,7 +395,7 @@ class MemoryIndex(Index):
 
     def vocabulary(self) -> Sequence[str]:
         if self._vocabulary is None:
-            self._vocabulary = sorted(self._words)
+            self._vocabulary = vocabulary_order(self._words)
         return self._vocabulary
 
 
