@@ -17,7 +17,6 @@ import os
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
 # sqlite3, hashlib and tempfile (some 20 ms together) are imported inside the functions
 # that use them: a small FAQ goes through ``load`` and never needs them.
 
-FORMAT = "3"  # change when the layout of the file or the engine's analysis changes
+FORMAT = "4"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
@@ -116,10 +115,10 @@ class SqliteIndex(Index):
         row = self._term(term)
         if row is None:
             return ()
-        docs, impacts = array("i"), array("d")
+        docs, negated = array("i"), array("d")
         docs.frombytes(row[1])
-        impacts.frombytes(row[2])
-        return list(zip(docs, impacts, strict=True))
+        negated.frombytes(row[2])
+        return [(doc, -n) for doc, n in zip(docs, negated, strict=True)]
 
     def entry(self, doc: int) -> Entry:
         row = self._conn.execute("SELECT entry FROM docs WHERE doc = ?", (doc,)).fetchone()
@@ -170,6 +169,13 @@ def _open(cache: Path, settings: Settings) -> SqliteIndex | None:
         return None
 
 
+def _term_row(term: str, df: int, plist: list[tuple[float, int]]) -> tuple[str, int, bytes, bytes]:
+    """A term's row: its postings as two arrays, entry numbers and negated impacts (as
+    the analysis holds them; :meth:`SqliteIndex.postings` turns them back)."""
+    negated, docs = zip(*plist, strict=True)
+    return term, df, array("i", docs).tobytes(), array("d", negated).tobytes()
+
+
 def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
     """Write ``analysis`` to a temporary file beside ``cache``, then rename it into place."""
     import sqlite3
@@ -197,12 +203,7 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
             conn.executemany(
                 "INSERT INTO terms VALUES (?, ?, ?, ?)",
                 (
-                    (
-                        term,
-                        analysis.df[term],
-                        array("i", map(itemgetter(1), plist)).tobytes(),
-                        array("d", map(float.__neg__, map(itemgetter(0), plist))).tobytes(),
-                    )
+                    _term_row(term, analysis.df[term], plist)
                     for term, plist in analysis.postings.items()
                 ),
             )
