@@ -347,7 +347,10 @@ def _analyse(
     limit = settings.postings_limit
     for plist in postings.values():
         if len(plist) > limit:
-            plist[:] = heapq.nsmallest(limit, plist)
+            # The limit-th best impact, found among plain floats (cheaper to compare
+            # than tuples), then the postings at least that good, best first.
+            worst_kept = heapq.nsmallest(limit, [p[0] for p in plist])[-1]
+            plist[:] = sorted(p for p in plist if p[0] <= worst_kept)[:limit]
     if progress:
         progress(len(counts))
     return Analysis(tuple(entries), stats, df, dict(postings), surface)
