@@ -223,3 +223,25 @@ def test_a_write_by_faq_add_invalidates_the_index(run: Callable[..., Result], bi
     assert added.exit_code == 0
     result = run("--faq", str(big), "ask", "--json", "adopt a purple giraffe")
     assert json.loads(result.stdout)["answer"]["id"] == added.stdout.strip()
+
+
+BENCH = Path(__file__).parents[2] / "shared" / "bench"
+
+
+@pytest.mark.parametrize("name", ["stackfaq", "covidfaq"])
+def test_eval_on_the_benchmarks_is_the_same_with_the_persisted_index(
+    name: str, tmp_path: Path
+) -> None:
+    from faqcli.evaluate import evaluate, parse_queries
+
+    faq_path, queries_path = BENCH / name / "faq.json", BENCH / name / "queries-dev.jsonl"
+    if not queries_path.exists():
+        pytest.skip("../shared/bench is not beside the project")
+    built = index.build(faq_path, tmp_path / "cache")
+    assert isinstance(built.index, SqliteIndexType)
+    faq = store.load(faq_path)
+    queries = parse_queries(queries_path.read_text(), name, {e.id for e in faq.entries})
+    with_index = evaluate(built.index, queries, threshold=25)
+    in_memory = evaluate(MemoryIndex(faq.entries), queries, threshold=25)
+    assert with_index.metrics() == in_memory.metrics()
+    assert with_index.misses == in_memory.misses
