@@ -184,3 +184,38 @@ def test_import_of_unknown_format_is_a_one_line_error(
         result.stderr
         == f"faq: {odd}: cannot tell its format; pass --format seed, csv, md or json\n"
     )
+
+
+def test_entries_without_ids_are_edited_and_removed_by_their_derived_id(
+    run: Run, write_faq: Any
+) -> None:
+    path = write_faq(
+        [
+            {"question": "How do I pay?", "answer": "By card or transfer."},
+            {"question": "Where are you?", "answer": "At 12 Harbour Street."},
+        ]
+    )
+    assert (
+        run("--faq", str(path), "edit", "how-do-i-pay", "--answer", "By card only.").exit_code == 0
+    )
+    assert run("--faq", str(path), "remove", "where-are-you", "--yes").exit_code == 0
+    assert json.loads(path.read_text()) == [
+        {"id": "how-do-i-pay", "question": "How do I pay?", "answer": "By card only."}
+    ]
+
+
+def test_edit_refuses_when_the_entry_was_changed_meanwhile(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    """While the editor is open, someone else changes the same entry in the file."""
+    code = (
+        f"faq = Path({str(small_faq)!r}); doc = json.loads(faq.read_text()); "
+        "doc['entries'][4]['answer'] = 'Changed by a colleague.'; "
+        "faq.write_text(json.dumps(doc)); "
+        "d = json.loads(p.read_text()); d['answer'] = 'Mine.'; p.write_text(json.dumps(d))"
+    )
+    result = run("--faq", str(small_faq), "edit", "refund",
+                 env={"EDITOR": editor(tmp_path, code), "VISUAL": ""})  # fmt: skip
+    assert result.exit_code == ExitCode.DATA
+    assert "entry 'refund' was changed meanwhile; nothing changed" in result.stderr
+    assert store.load(small_faq).get("refund").answer == "Changed by a colleague."  # type: ignore[union-attr]

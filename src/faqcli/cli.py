@@ -15,7 +15,7 @@ from faqcli import store
 from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError
 from faqcli.formats import Format
 from faqcli.match import DEFAULTS, Index, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
-from faqcli.model import Faq
+from faqcli.model import Entry, Faq
 from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
 
 app = typer.Typer(
@@ -371,10 +371,10 @@ def add(
     a = _read_field(answer, "answer")
     with store.editing(_source(ctx)) as doc:
         entries = doc["entries"]
-        taken = {e.get("id") for e in entries if isinstance(e, dict)}
+        taken = {e["id"] for e in entries}
         if entry_id is not None and entry_id in taken:
             raise UsageError(f"an entry with id {entry_id!r} already exists")
-        new_id = entry_id or store.unique_id(store.slugify(q), {str(t) for t in taken})
+        new_id = entry_id or store.unique_id(store.slugify(q), taken)
         entry: dict[str, object] = {"id": new_id, "question": q, "answer": a}
         if alternates:
             entry["alternates"] = alternates
@@ -397,20 +397,26 @@ def remove(
         raise typer.Exit(int(ExitCode.NO_MATCH))
     with store.editing(source) as doc:
         entries = doc["entries"]
-        ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
+        ids = [e["id"] for e in entries]
         if entry_id not in ids:
-            raise _unknown_id(entry_id, [str(i) for i in ids if i])
+            raise _unknown_id(entry_id, ids)
         del entries[ids.index(entry_id)]
     typer.echo(f"removed {entry_id}", err=True)
 
 
-def _replace_entry(entries: list[Any], entry_id: str, new: dict[str, Any]) -> None:
-    ids = [e.get("id") if isinstance(e, dict) else None for e in entries]
-    if entry_id not in ids:
-        raise _unknown_id(entry_id, [str(i) for i in ids if i])
-    if new.get("id") != entry_id and new.get("id") in ids:
+def _replace_entry(
+    entries: list[dict[str, Any]], old: Entry, new: dict[str, Any], name: str
+) -> None:
+    """Put ``new`` in place of ``old``, unless the file changed it meanwhile."""
+    ids = [e["id"] for e in entries]
+    if old.id not in ids:
+        raise _unknown_id(old.id, ids)
+    position = ids.index(old.id)
+    if store.from_document([entries[position]], name).entries[0] != old:
+        raise FaqDataError(f"{name}: entry {old.id!r} was changed meanwhile; nothing changed")
+    if new.get("id") != old.id and new.get("id") in ids:
         raise UsageError(f"an entry with id {new.get('id')!r} already exists")
-    entries[ids.index(entry_id)] = new
+    entries[position] = new
 
 
 def _edit_in_editor(entry: dict[str, Any]) -> dict[str, Any]:
@@ -478,7 +484,7 @@ def edit(
             new["tags"] = [*current.tags, *(t for t in tags if t not in current.tags)]
     store.from_document([new], "the edited entry")  # refuse an invalid entry up front
     with store.editing(source) as doc:
-        _replace_entry(doc["entries"], entry_id, new)
+        _replace_entry(doc["entries"], current, new, str(source.path))
     typer.echo(f"edited {new.get('id', entry_id)}", err=True)
 
 

@@ -344,8 +344,9 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     read inside the lock.
 
     The document is given as ``{"title"?, "entries": [...], ...}`` whatever the file's
-    form; a bare list is written back as a bare list. Unknown fields and key order are
-    kept because the raw JSON is edited, not rebuilt from entries.
+    form, every entry with its id; a bare list is written back as a bare list. Unknown
+    fields and key order are kept because the raw JSON is edited, not rebuilt from
+    entries.
     """
     if source.bundled:
         raise FaqDataError(
@@ -365,9 +366,15 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     try:
         text = read_text(path)
         raw = decode(text, str(path))
-        from_document(raw, str(path), text)  # refuse to edit a file that is already invalid
+        faq = from_document(raw, str(path), text)  # refuse to edit a file already invalid
         bare = isinstance(raw, list)
         doc: dict[str, Any] = {"entries": raw} if bare else raw
+        # Entries without an id get the one derived for them written down, so that ids
+        # stay put whatever is added or changed later.
+        doc["entries"] = [
+            e if e.get("id") else {"id": entry.id, **e}
+            for e, entry in zip(doc["entries"], faq.entries, strict=True)
+        ]
         yield doc
         out: Any = doc["entries"] if bare else doc
         from_document(out, str(path))
