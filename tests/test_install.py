@@ -1,4 +1,5 @@
-"""The built wheel carries the bundled FAQ and answers from any directory."""
+"""The built wheel carries the bundled FAQ and the word vectors, and answers from any
+directory."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from faqcli import vectors
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,10 +27,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_contains_the_faq_and_the_console_script(wheel: Path) -> None:
+def test_wheel_contains_the_faq_the_vectors_and_the_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert "faqcli/data/faq.json" in names
+        assert zf.read("faqcli/data/vectors.bin") == vectors.DATA.read_bytes()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "faq = faqcli.cli:main" in zf.read(entry_points).decode()
         assert b'"why-defect-now"' in zf.read("faqcli/data/faq.json")
@@ -45,6 +49,7 @@ def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: P
     code = (
         f"import sys; sys.path.insert(0, {str(site)!r}); import faqcli; "
         f"assert faqcli.__file__.startswith({str(site)!r}); "
+        "from faqcli import vectors; assert vectors.default() is not None; "
         "sys.argv = ['faq', 'ask', 'Why did this soldier defect?']; "
         "from faqcli.cli import main; main()"
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faqcli import store
+from faqcli import store, vectors
 from faqcli.match import DEFAULTS, Index, MemoryIndex, is_confident, nearly_tied, normalise, rank
 from faqcli.model import Entry
 
@@ -116,3 +118,46 @@ def test_any_unicode_faq_and_query_never_raises(pairs: list[tuple[str, str]], qu
     entries = [Entry(str(i), q, a) for i, (q, a) in enumerate(pairs)]
     for m in rank(MemoryIndex(entries), query):
         assert 0 <= m.score <= 100
+
+
+TRIP = [
+    Entry(id="risks", question="What are the risks of the trip?", answer="See the safety notes."),
+    Entry(id="costs", question="What are the costs of the trip?", answer="See the price list."),
+    Entry(id="length", question="How long is the trip?", answer="About a week."),
+]
+WORDS_ONLY = dataclasses.replace(DEFAULTS, semantic_weight=0.0)
+
+
+def order(index: Index, query: str) -> list[str]:
+    return [m.entry.id for m in rank(index, query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "nearer", "farther"),
+    [
+        ("is the trip dangerous", "risks", "costs"),
+        ("is the trip safe", "risks", "costs"),
+        ("what could go wrong on the trip", "risks", "costs"),
+        ("how expensive is the trip", "costs", "risks"),
+    ],
+)
+def test_meaning_breaks_a_tie_of_words(query: str, nearer: str, farther: str) -> None:
+    """ "risks" and "costs" share the same words with the query; meaning tells them apart."""
+    words_only = {m.entry.id: m.score for m in rank(MemoryIndex(TRIP, WORDS_ONLY), query)}
+    assert words_only[nearer] == words_only[farther]
+    ranked = order(MemoryIndex(TRIP), query)
+    assert ranked.index(nearer) < ranked.index(farther)
+
+
+def test_meaning_finds_a_synonym_the_words_miss() -> None:
+    """ "cost" is a word of two questions, but only one is about money."""
+    query = "how much does the trip cost me"
+    assert order(MemoryIndex(TRIP, WORDS_ONLY), query)[0] == "length"
+    assert order(MemoryIndex(TRIP), query)[0] == "costs"
+
+
+def test_without_word_vectors_words_alone_rank(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing vectors file costs meaning, not answers."""
+    monkeypatch.setattr(vectors, "default", lambda: None)
+    for query in ("is the trip dangerous", "how long is the trip"):
+        assert order(MemoryIndex(TRIP), query) == order(MemoryIndex(TRIP, WORDS_ONLY), query)

@@ -90,6 +90,7 @@ class SqliteIndex(Index):
             int(meta["size"]), float(meta["avg_question_len"]), float(meta["avg_answer_len"])
         )
         self._terms: dict[str, tuple[int, bytes, bytes] | None] = {}
+        self._dfs: dict[str, int] = {}
         self._vocabulary: list[str] | None = None
 
     def close(self) -> None:
@@ -108,8 +109,15 @@ class SqliteIndex(Index):
         return self._terms[term]
 
     def df(self, term: str) -> int:
-        row = self._term(term)
-        return row[0] if row else 0
+        # Meaning (see faqcli.match) weighs every stem of the best candidates by its
+        # IDF: fetch the count alone, not the postings stored after it.
+        if term in self._terms:
+            row = self._terms[term]
+            return row[0] if row else 0
+        if term not in self._dfs:
+            found = self._conn.execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
+            self._dfs[term] = found[0] if found else 0
+        return self._dfs[term]
 
     def postings(self, term: str) -> Sequence[Posting]:
         row = self._term(term)

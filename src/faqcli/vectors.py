@@ -11,19 +11,24 @@ and example sentences of WordNet 3.0, by ``tools/build_vectors.py``: the vectors
 trained so that the average over a sentence's stems points where the encoder puts the
 whole sentence. Nothing in them comes from any benchmark FAQ or query.
 
-File layout (little-endian): the magic line, then ``dim`` (u16) and ``count`` (u32),
-the sorted stems as one UTF-8 block joined by newlines (its length as u32 first),
-``count`` float32 scales, and ``count x dim`` signed bytes: stem ``i``'s vector is its
-bytes times its scale.
+File layout (little-endian): the magic line; ``dim`` (u16), ``count`` (u32) and the
+length of the stems block (u32); ``count + 1`` u32 offsets into the stems block; the
+block, the sorted stems in UTF-8 one after the other; ``count`` float32 scales; and
+``count x dim`` signed bytes: stem ``i``'s vector is its bytes times its scale.
+The file is mapped, not read: a query looks up a few dozen stems by binary search,
+so start-up does not pay for the 45,000 it does not need.
 """
 
 from __future__ import annotations
 
 import bisect
+import mmap
 import struct
+import sys
 from array import array
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 MAGIC = b"faq-vectors 1\n"
 DATA = Path(__file__).parent / "data" / "vectors.bin"
@@ -39,28 +44,33 @@ class VectorsError(ValueError):
 class WordVectors:
     """Stem -> vector lookups over one vectors file's bytes."""
 
-    def __init__(self, data: bytes) -> None:
-        if not data.startswith(MAGIC):
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        view = memoryview(data)
+        if bytes(view[: len(MAGIC)]) != MAGIC:
             raise VectorsError("not a faq vectors file")
         offset = len(MAGIC)
         try:
-            self.dim, count, stems_len = _HEADER.unpack_from(data, offset)
+            self.dim, count, block_len = _HEADER.unpack_from(view, offset)
         except struct.error as e:
             raise VectorsError("truncated vectors file") from e
         offset += _HEADER.size
-        stems = data[offset : offset + stems_len].decode()
-        self._stems = stems.split("\n") if stems else []
-        offset += stems_len
-        self._scales = array("f")
-        self._scales.frombytes(data[offset : offset + 4 * count])
+        self._offsets = _little_endian(array("I"), view[offset : offset + 4 * (count + 1)])
+        offset += 4 * (count + 1)
+        self._block = view[offset : offset + block_len]
+        offset += block_len
+        self._scales = _little_endian(array("f"), view[offset : offset + 4 * count])
         offset += 4 * count
-        self._rows = memoryview(data)[offset : offset + count * self.dim]
-        if len(self._stems) != count or len(self._rows) != count * self.dim:
+        self._rows = view[offset : offset + count * self.dim].cast("b")
+        if len(self._scales) != count or len(self._rows) != count * self.dim:
             raise VectorsError("truncated vectors file")
+        self._count: int = count
         self._cache: dict[str, Vector | None] = {}
 
     def __len__(self) -> int:
-        return len(self._stems)
+        return self._count
+
+    def _stem(self, i: int) -> bytes:
+        return bytes(self._block[self._offsets[i] : self._offsets[i + 1]])
 
     def get(self, stem: str) -> Vector | None:
         """The vector of ``stem``, or None for a stem the table does not know."""
@@ -68,21 +78,25 @@ class WordVectors:
             return self._cache[stem]
         except KeyError:
             pass
-        i = bisect.bisect_left(self._stems, stem)
+        wanted = stem.encode()
+        i = bisect.bisect_left(range(self._count), wanted, key=self._stem)
         vector = None
-        if i < len(self._stems) and self._stems[i] == stem:
+        if i < self._count and self._stem(i) == wanted:
             scale = self._scales[i]
-            row = self._rows[i * self.dim : (i + 1) * self.dim].cast("b")
-            vector = [scale * x for x in row]
+            vector = [scale * x for x in self._rows[i * self.dim : (i + 1) * self.dim]]
         self._cache[stem] = vector
         return vector
 
 
 def encode(stems: list[str], vectors: list[Vector]) -> bytes:
-    """The file bytes for ``stems`` (sorted, unique) and their vectors."""
-    if stems != sorted(set(stems)) or len(stems) != len(vectors):
-        raise ValueError("stems must be sorted and unique, one vector each")
+    """The file bytes for ``stems`` and their vectors (sorted by the stems' UTF-8)."""
+    encoded = [s.encode() for s in stems]
+    if encoded != sorted(set(encoded)) or len(stems) != len(vectors):
+        raise ValueError("stems must be unique and sorted by their UTF-8, one vector each")
     dim = len(vectors[0]) if vectors else 0
+    offsets = array("I", [0])
+    for stem in encoded:
+        offsets.append(offsets[-1] + len(stem))
     scales = array("f")
     rows = array("b")
     for vector in vectors:
@@ -91,14 +105,29 @@ def encode(stems: list[str], vectors: list[Vector]) -> bytes:
         scale = max(abs(x) for x in vector) / 127 or 1.0
         scales.append(scale)
         rows.extend(round(x / scale) for x in vector)
-    block = "\n".join(stems).encode()
-    return MAGIC + _HEADER.pack(dim, len(stems), len(block)) + block + bytes(scales) + bytes(rows)
+    block = b"".join(encoded)
+    header = _HEADER.pack(dim, len(stems), len(block))
+    if sys.byteorder == "big":
+        offsets.byteswap()
+        scales.byteswap()
+    return MAGIC + header + bytes(offsets) + block + bytes(scales) + bytes(rows)
+
+
+def _little_endian(values: array[Any], data: memoryview) -> array[Any]:
+    """``values`` extended with ``data``, 4-byte items stored little-endian."""
+    if values.itemsize != 4 or len(data) % 4:
+        raise VectorsError("truncated vectors file")
+    values.frombytes(data)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
 
 
 @lru_cache(maxsize=1)
 def default() -> WordVectors | None:
     """The vectors shipped with faq, read once; None if the file is missing."""
     try:
-        return WordVectors(DATA.read_bytes())
-    except FileNotFoundError:
+        with DATA.open("rb") as f:
+            return WordVectors(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    except (FileNotFoundError, ValueError):  # missing, or empty (mmap refuses size 0)
         return None
