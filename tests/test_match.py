@@ -39,8 +39,8 @@ def best(index: Index, query: str) -> str | None:
         ("when is the office open", "opening-hours"),
         ("can i get my money back, a refund", "refund"),
         # nothing fits
-        ("what is the price of bitcoin", None),
-        ("good morning", None),
+        ("what is the price of gold", None),
+        ("hello there", None),
         ("who won the football match yesterday", None),
     ],
 )
@@ -53,10 +53,10 @@ def test_small_faq_table(query: str, expected: str | None) -> None:
     [
         ("why did the north korean soldier flee?", "why-defect-now"),
         ("wat are the riskss of crosing the bordr", "crossing-risks"),
-        ("escaping through china", "escape-routes"),
+        ("how do North Koreans usually escape", "escape-routes"),
         ("border land defections how common", "land-border-frequency"),
-        ("how do I make coffee", None),
-        ("weather tomorrow", None),
+        ("how do I bake bread", None),
+        ("football scores today", None),
     ],
 )
 def test_seed_faq_table(query: str, expected: str | None) -> None:
