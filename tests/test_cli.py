@@ -185,7 +185,7 @@ def test_bundled_faq_is_the_default(run: Run) -> None:
 
 
 def test_bundled_faq_answers_the_readme_question(run: Run) -> None:
-    result = run("ask", "Why did this soldier defect?")
+    result = run("ask", "Why did the North Korean soldier flee?")
     assert result.exit_code == 0
     assert "[why-defect-now," in result.stdout
 

@@ -50,7 +50,7 @@ def test_installed_wheel_answers_from_another_directory(wheel: Path, tmp_path: P
         f"import sys; sys.path.insert(0, {str(site)!r}); import faqcli; "
         f"assert faqcli.__file__.startswith({str(site)!r}); "
         "from faqcli import vectors; assert vectors.default() is not None; "
-        "sys.argv = ['faq', 'ask', 'Why did this soldier defect?']; "
+        "sys.argv = ['faq', 'ask', 'Why did the North Korean soldier flee?']; "
         "from faqcli.cli import main; main()"
     )
     result = subprocess.run(

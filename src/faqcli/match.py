@@ -81,7 +81,7 @@ class Settings:
     answer_credit: float = 0.5
     # Weight of meaning (the cosine of word-vector averages, see faqcli.vectors)
     # against the lexical score when re-ranking the candidates. Words alone cannot
-    # tell that "is defecting dangerous" asks about risks; meaning alone ignores the
+    # tell that "is the trip dangerous" asks about risks; meaning alone ignores the
     # names and rare terms a FAQ is made of. Half and half: on all three benchmark FAQs
     # the best weight lay between 0.4 and 0.6, and 0.5 is the plain middle.
     semantic_weight: float = 0.5
@@ -497,8 +497,9 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     confidence = _confidence(index, groups, top_doc)
     if meaning:
         # Sure only when the words match and the meaning agrees: the geometric mean of
-        # the two, so that either one near zero vetoes ("what is the meaning of life"
-        # shares "mean" with a question about North-South relations, and nothing else).
+        # the two, so that either one near zero vetoes (a query that shares a word with
+        # an entry but is about something else; an entry near in meaning that answers
+        # none of the query's own words).
         confidence = math.sqrt(confidence * max(meaning[top_doc], 0.0))
     matches = []
     for doc, rel in blended[:limit]:
@@ -562,7 +563,7 @@ def _dot(a: Vector, b: Vector) -> float:
 
 # Words that make a sentence a question rather than say what it is about. They still
 # rank (in a FAQ *where* and *when* tell entries apart), but in the confidence they
-# count for little: "how do I make coffee" shares "how do I" with half of any FAQ,
+# count for little: "how do I bake bread" shares "how do I" with half of any FAQ,
 # and that must not look like an answer. General English, not tuned to any FAQ.
 FUNCTION_WORDS = frozenset(
     "a an the of to in on at for and or but if so is are was were be been being am do does "
