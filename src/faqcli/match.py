@@ -1,6 +1,9 @@
 """The matching engine: rank FAQ entries for a query and score them 0-100.
 
-Pure functions and data, no I/O: the CLI, the benchmarks and the tests all call it.
+Pure functions and data, no I/O of its own: the CLI, the benchmarks and the tests all
+call it. The one thing it reads is the word-vector table shipped inside the package
+(``faqcli.vectors``, mapped once on first use), a part of the engine like the
+stemmer's rules, never a user's file.
 
 How a query is scored
 ---------------------
