@@ -284,14 +284,18 @@ class _Counts(NamedTuple):
     answer_len: int
 
 
+def _question_words(entry: Entry) -> list[str]:
+    """The words of the question and its alternates, one phrase after the other."""
+    return [w for p in (entry.question, *entry.alternates) for w in words(p)]
+
+
 def _count(entry: Entry) -> tuple[_Counts, list[str]]:
-    phrases = (entry.question, *entry.alternates)
-    q_words = [w for p in phrases for w in words(p)]
+    q_words = _question_words(entry)
     a_words = words(entry.answer)
     counts = _Counts(
         Counter(map(stem, q_words)),
         Counter(map(stem, a_words)),
-        len(q_words) / len(phrases),
+        len(q_words) / (1 + len(entry.alternates)),
         len(a_words),
     )
     return counts, q_words + a_words
@@ -467,9 +471,10 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     best = max(rel for _, rel in relevance)
     # Rerank the candidates with the character n-gram similarity...
     query_grams = _char_grams(query[: s.max_query_chars])
+    entries = {doc: index.entry(doc) for doc, _ in relevance}
     lexical = []
     for doc, rel in relevance:
-        entry = index.entry(doc)
+        entry = entries[doc]
         char_sim = max(
             _cosine(query_grams, _char_grams(p)) for p in (entry.question, *entry.alternates)
         )
@@ -482,7 +487,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     if vectors and query_vector:
         lexical.sort(key=lambda kv: (-kv[1], kv[0]))
         for doc, _ in lexical[: s.meaning_candidates]:
-            entry_vector = _entry_vector(index, index.entry(doc), vectors)
+            entry_vector = _entry_vector(index, entries[doc], vectors)
             meaning[doc] = _dot(query_vector, entry_vector) if entry_vector else 0.0
     # A candidate beyond the first few is credited with the least meaning found among
     # them, so that it never overtakes one that ranks above it by words.
@@ -507,7 +512,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     matches = []
     for doc, rel in blended[:limit]:
         score = 100.0 * confidence * (rel / top_rel if top_rel > 0 else 0.0)
-        matches.append(Match(index.entry(doc), round(min(max(score, 0.0), 100.0), 1)))
+        matches.append(Match(entries[doc], round(min(max(score, 0.0), 100.0), 1)))
     return matches
 
 
@@ -529,8 +534,7 @@ def _entry_vector(index: Index, entry: Entry, vectors: WordVectors) -> Vector | 
     """The meaning of an entry: its question and alternates, and the start of its answer
     weighing ``answer_meaning_weight``."""
     s = index.settings
-    phrases = (entry.question, *entry.alternates)
-    question = _mean_vector(index, Counter(stem(w) for p in phrases for w in words(p)), vectors)
+    question = _mean_vector(index, Counter(map(stem, _question_words(entry))), vectors)
     answer_words = words(entry.answer)[: s.answer_meaning_words]
     answer = _mean_vector(index, Counter(map(stem, answer_words)), vectors)
     if question is None or answer is None:

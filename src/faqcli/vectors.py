@@ -127,9 +127,10 @@ def _little_endian(values: array[Any], data: memoryview) -> array[Any]:
 
 @lru_cache(maxsize=1)
 def default() -> WordVectors | None:
-    """The vectors shipped with faq, read once; None if the file is missing."""
+    """The vectors shipped with faq, mapped once; None if the file is missing, empty or
+    damaged, and then faq ranks by words alone."""
     try:
         with DATA.open("rb") as f:
             return WordVectors(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-    except (FileNotFoundError, ValueError):  # missing, or empty (mmap refuses size 0)
+    except (FileNotFoundError, ValueError):  # mmap refuses an empty file with ValueError
         return None
