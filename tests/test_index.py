@@ -61,6 +61,8 @@ def test_persisted_index_ranks_exactly_like_the_memory_index(big: Path, tmp_path
     cached = index.load(big, tmp_path / "cache")
     assert isinstance(cached, SqliteIndexType)
     memory = MemoryIndex(store.load(big).entries)
+    assert cached.topic() is not None
+    assert cached.topic() == memory.topic()
     for query in QUERIES:
         assert ranked(cached, query) == ranked(memory, query)
 

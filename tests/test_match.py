@@ -9,7 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqcli import store, vectors
-from faqcli.match import DEFAULTS, Index, MemoryIndex, is_confident, nearly_tied, normalise, rank
+from faqcli.match import (
+    DEFAULTS,
+    Evidence,
+    Index,
+    MemoryIndex,
+    is_confident,
+    nearly_tied,
+    normalise,
+    probability,
+    rank,
+)
 from faqcli.model import Entry
 
 from .conftest import SMALL_FAQ
@@ -42,6 +52,9 @@ def best(index: Index, query: str) -> str | None:
         ("what is the price of gold", None),
         ("hello there", None),
         ("who won the football match yesterday", None),
+        # a word in common, but another topic
+        ("delete the last line of a poem", None),
+        ("when is the next solar eclipse", None),
     ],
 )
 def test_small_faq_table(query: str, expected: str | None) -> None:
@@ -57,6 +70,8 @@ def test_small_faq_table(query: str, expected: str | None) -> None:
         ("border land defections how common", "land-border-frequency"),
         ("how do I bake bread", None),
         ("football scores today", None),
+        ("risks of eating raw fish", None),
+        ("how do birds escape predators", None),
     ],
 )
 def test_seed_faq_table(query: str, expected: str | None) -> None:
@@ -161,3 +176,27 @@ def test_without_word_vectors_words_alone_rank(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(vectors, "default", lambda: None)
     for query in ("is the trip dangerous", "how long is the trip"):
         assert order(MemoryIndex(TRIP), query) == order(MemoryIndex(TRIP, WORDS_ONLY), query)
+
+
+evidence = st.floats(min_value=-1.0, max_value=1.0)
+
+
+@given(evidence, evidence, evidence, st.sampled_from(["words", "meaning", "topic"]))
+def test_confidence_grows_with_each_piece_of_evidence(
+    words: float, meaning: float, topic: float, better: str
+) -> None:
+    e = Evidence(abs(words), meaning, topic)
+    more = e._replace(**{better: getattr(e, better) + 0.1})
+    assert 0.0 < probability(e) < probability(more) < 1.0
+
+
+def test_confidence_from_words_alone_when_meaning_is_unknown() -> None:
+    weak, strong = Evidence(0.1, None, None), Evidence(0.9, None, None)
+    assert probability(weak) < 0.5 < probability(strong)
+    assert probability(Evidence(0.9, 0.5, None)) == probability(strong)
+
+
+def test_a_query_far_from_the_faqs_topic_is_less_sure() -> None:
+    """The same match of words and meaning to one entry, in a FAQ about something else."""
+    on_topic, off_topic = Evidence(0.4, 0.4, 0.5), Evidence(0.4, 0.4, -0.1)
+    assert probability(off_topic) < DEFAULTS.threshold / 100 < probability(on_topic)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from faqcli import store
+from faqcli import vectors as word_vectors
 from faqcli.match import (
     DEFAULTS,
     Analysis,
@@ -32,9 +33,12 @@ from faqcli.match import (
     Stats,
     analyse,
     entry_features,
+    faq_topic,
+    idf,
     vocabulary_order,
 )
 from faqcli.model import Entry
+from faqcli.vectors import Vector
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
 # sqlite3, hashlib and tempfile (some 20 ms together) are imported inside the functions
 # that use them: a small FAQ goes through ``load`` and never needs them.
 
-FORMAT = "4"  # change when the layout of the file or the engine's analysis changes
+FORMAT = "5"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
@@ -65,7 +69,10 @@ def cache_file(faq_path: Path, cache_dir: Path) -> Path:
 
 
 def _fingerprint(settings: Settings) -> str:
-    return f"{FORMAT}:{settings!r}"
+    # The FAQ's topic (see faqcli.match.faq_topic) is computed from the word vectors:
+    # another table, or none, needs another index.
+    table = word_vectors.default()
+    return f"{FORMAT}:{settings!r}:{f'{table.dim}x{len(table)}' if table else 'no vectors'}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ class SqliteIndex(Index):
         self._terms: dict[str, tuple[int, bytes, bytes] | None] = {}
         self._dfs: dict[str, int] = {}
         self._vocabulary: list[str] | None = None
+        topic = json.loads(meta["topic"])
+        self._topic: Vector | None = [float(x) for x in topic] if topic else None
 
     def close(self) -> None:
         self._conn.close()
@@ -138,6 +147,9 @@ class SqliteIndex(Index):
     def has_word(self, word: str) -> bool:
         found = self._conn.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone()
         return found is not None
+
+    def topic(self) -> Vector | None:
+        return self._topic
 
     def vocabulary(self) -> Sequence[str]:
         if self._vocabulary is None:
@@ -227,8 +239,10 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
                 "INSERT INTO vocabulary VALUES (?)", ("\n".join(vocabulary_order(analysis.words)),)
             )
             stats = analysis.stats
+            topic = faq_topic(analysis.entries, lambda t: idf(stats.size, analysis.df.get(t, 0)))
             meta = {
                 **meta,
+                "topic": json.dumps(topic),
                 "size": str(stats.size),
                 "avg_question_len": repr(stats.avg_question_len),
                 "avg_answer_len": repr(stats.avg_answer_len),

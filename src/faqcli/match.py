@@ -99,10 +99,18 @@ class Settings:
     # 0.2 ms an entry. On the three benchmark FAQs, ten gave the same top answers as
     # fifty: the right entry that words rank lower still is rarely rescued by meaning.
     meaning_candidates: int = 10
-    # Default confidence threshold (score 0-100): below it, faq abstains. The lowest
-    # whole-five score at which 95% or more of the out-of-scope queries of every
-    # benchmark FAQ are turned away (questions about another FAQ's topic entirely).
-    threshold: float = 40.0
+    # The confidence is a probability that the top entry is the right answer (see
+    # ``probability``): a logistic function of three pieces of evidence, with these
+    # weights (intercept, words, meaning, topic). They were fitted by logistic regression
+    # on the three benchmark FAQs' dev queries pooled, each FAQ weighing the same, by
+    # ``benchmarks/calibrate.py``; the second pair is the fit of words alone, used when
+    # the word vectors are missing.
+    calibration: tuple[float, float, float, float] = (-2.37, 2.13, 3.23, 2.20)
+    words_calibration: tuple[float, float] = (-1.29, 5.2)
+    # Default confidence threshold (score 0-100): below it, faq abstains. The score is a
+    # calibrated probability, so 50 answers when the answer is more likely right than
+    # wrong.
+    threshold: float = 50.0
     # Two answers whose scores differ by less than this are "nearly tied".
     tie_margin: float = 5.0
     # Only this much of a query is read: a question longer than a page is not a question.
@@ -213,10 +221,13 @@ class Index(ABC):
     def __len__(self) -> int:
         return self.size
 
+    @abstractmethod
+    def topic(self) -> Vector | None:
+        """What the FAQ as a whole is about: :func:`faq_topic` of its entries."""
+
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency; a word no entry has gets the largest."""
-        n, df = self.size, self.df(term)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return idf(self.size, self.df(term))
 
     def query_words(self, query: str) -> dict[str, dict[str, float]]:
         """Each distinct query word (in order) with the stems that stand for it,
@@ -260,6 +271,11 @@ class Index(ABC):
         lo = bisect.bisect_left(self._lengths, math.ceil(cutoff * length))
         hi = bisect.bisect_right(self._lengths, math.floor(length / cutoff))
         return vocabulary[lo:hi]
+
+
+def idf(size: int, df: int) -> float:
+    """BM25's inverse document frequency of a term in ``df`` of ``size`` entries."""
+    return math.log(1.0 + (size - df + 0.5) / (df + 0.5))
 
 
 # NamedTuples rather than dataclasses below: they cost far less to define, and this
@@ -409,6 +425,7 @@ class MemoryIndex(Index):
         self._postings = {t: [(d, -n) for n, d in plist] for t, plist in a.postings.items()}
         self._words = a.words
         self._vocabulary: list[str] | None = None
+        self._topic: tuple[Vector | None] | None = None
 
     @property
     def size(self) -> int:
@@ -434,9 +451,58 @@ class MemoryIndex(Index):
             self._vocabulary = vocabulary_order(self._words)
         return self._vocabulary
 
+    def topic(self) -> Vector | None:
+        if self._topic is None:  # computed on first use: a FAQ without vectors never needs it
+            self._topic = (faq_topic(self.entries, self.idf),)
+        return self._topic[0]
+
+
+class Evidence(NamedTuple):
+    """What the confidence in the top entry is computed from (see :func:`probability`)."""
+
+    words: float  # how well the words match, 0-1 (see _confidence)
+    meaning: float | None  # cosine of the query's and the entry's meaning; None: no vectors
+    topic: float | None  # cosine of the query's meaning and the FAQ's (faq_topic)
+
+
+class Assessment(NamedTuple):
+    """The best entries for a query, best first, each with its relevance relative to the
+    first (1.0), and the evidence that the first answers it."""
+
+    ranked: list[tuple[Entry, float]]
+    evidence: Evidence
+
 
 def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
-    """The ``limit`` best entries for ``query``, best first, scored 0-100."""
+    """The ``limit`` best entries for ``query``, best first, scored 0-100: the first
+    scores the chance, in percent, that it is the right answer, the others that times
+    their relevance relative to it, so scores are always sorted."""
+    found = assess(index, query, limit)
+    if found is None:
+        return []
+    confidence = probability(found.evidence, index.settings)
+    return [
+        Match(entry, round(min(max(100.0 * confidence * rel, 0.0), 100.0), 1))
+        for entry, rel in found.ranked
+    ]
+
+
+def probability(evidence: Evidence, settings: Settings = DEFAULTS) -> float:
+    """The chance that the top entry answers the query: a logistic function of the
+    evidence, with the weights of ``Settings.calibration``."""
+    if evidence.meaning is None or evidence.topic is None:
+        bias, w_words = settings.words_calibration
+        z = bias + w_words * evidence.words
+    else:
+        bias, w_words, w_meaning, w_topic = settings.calibration
+        z = bias + w_words * evidence.words + w_meaning * evidence.meaning
+        z += w_topic * evidence.topic
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
+    """The ``limit`` best entries for ``query`` and the evidence for the first; None when
+    no entry shares anything with it."""
     s = index.settings
     groups = index.query_words(query)
     terms: dict[str, float] = {}
@@ -444,7 +510,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
         for term, weight in group.items():
             terms[term] = max(terms.get(term, 0.0), weight)
     if not terms or not index.size or limit <= 0:
-        return []
+        return None
     weights = {term: index.idf(term) * weight for term, weight in terms.items()}
     # Candidates from the postings, whose lists for very common words are cut short...
     approx: dict[int, float] = {}
@@ -452,7 +518,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
         for doc, impact in index.postings(term):
             approx[doc] = approx.get(doc, 0.0) + weight * impact
     if not approx:
-        return []
+        return None
     if index.size <= s.candidates:
         # A small FAQ is read whole: an entry that shares no word with the query may
         # still mean the same ("price of delivery", "how much does shipping cost").
@@ -502,18 +568,14 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     ]
     blended.sort(key=lambda kv: (-kv[1], kv[0]))
     top_doc, top_rel = blended[0]
-    confidence = _confidence(index, groups, top_doc)
-    if meaning:
-        # Sure only when the words match and the meaning agrees: the geometric mean of
-        # the two, so that either one near zero vetoes (a query that shares a word with
-        # an entry but is about something else; an entry near in meaning that answers
-        # none of the query's own words).
-        confidence = math.sqrt(confidence * max(meaning[top_doc], 0.0))
-    matches = []
-    for doc, rel in blended[:limit]:
-        score = 100.0 * confidence * (rel / top_rel if top_rel > 0 else 0.0)
-        matches.append(Match(entries[doc], round(min(max(score, 0.0), 100.0), 1)))
-    return matches
+    topic = index.topic() if query_vector else None
+    evidence = Evidence(
+        _confidence(index, groups, top_doc),
+        meaning.get(top_doc) if meaning else None,
+        _dot(query_vector, topic) if query_vector and topic else None,
+    )
+    ranked = [(entries[doc], rel / top_rel if top_rel > 0 else 0.0) for doc, rel in blended[:limit]]
+    return Assessment(ranked, evidence)
 
 
 def _query_vector(
@@ -527,23 +589,38 @@ def _query_vector(
         if vectors.get(term) is None and len(group) > 1:
             term = max((t for t in group if t != term), key=lambda t: group[t])
         counts[term] += 1
-    return _mean_vector(index, counts, vectors)
+    return _mean_vector(index.idf, counts, vectors)
 
 
 def _entry_vector(index: Index, entry: Entry, vectors: WordVectors) -> Vector | None:
     """The meaning of an entry: its question and alternates, and the start of its answer
     weighing ``answer_meaning_weight``."""
     s = index.settings
-    question = _mean_vector(index, Counter(map(stem, _question_words(entry))), vectors)
+    question = _mean_vector(index.idf, Counter(map(stem, _question_words(entry))), vectors)
     answer_words = words(entry.answer)[: s.answer_meaning_words]
-    answer = _mean_vector(index, Counter(map(stem, answer_words)), vectors)
+    answer = _mean_vector(index.idf, Counter(map(stem, answer_words)), vectors)
     if question is None or answer is None:
         return question or answer
     w = s.answer_meaning_weight
     return _unit([q + w * a for q, a in zip(question, answer, strict=True)])
 
 
-def _mean_vector(index: Index, counts: Counter[str], vectors: WordVectors) -> Vector | None:
+def faq_topic(entries: Iterable[Entry], idf: Callable[[str], float]) -> Vector | None:
+    """What a FAQ is about: the meaning of all its questions and alternates taken as one
+    text (answers say much besides the topic). A query far from it is likely about
+    something the FAQ does not cover, however well it matches one entry's words."""
+    vectors = word_vectors.default()
+    if vectors is None:
+        return None
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        counts.update(map(stem, _question_words(entry)))
+    return _mean_vector(idf, counts, vectors)
+
+
+def _mean_vector(
+    idf: Callable[[str], float], counts: Counter[str], vectors: WordVectors
+) -> Vector | None:
     """The IDF-weighted average of the vectors of ``counts``' stems, as a unit vector;
     None when the table knows none of them."""
     total: Vector | None = None
@@ -551,7 +628,7 @@ def _mean_vector(index: Index, counts: Counter[str], vectors: WordVectors) -> Ve
         vector = vectors.get(term)
         if vector is None:
             continue
-        w = n * index.idf(term)
+        w = n * idf(term)
         if total is None:
             total = [w * x for x in vector]
         else:
