@@ -18,12 +18,31 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from faqcli.match import DEFAULTS, MemoryIndex, assess, probability
+from faqcli.evaluate import LabelledQuery
+from faqcli.match import DEFAULTS, Evidence, MemoryIndex, Settings, assess, probability
+from faqcli.model import Entry
 from quality import DEFAULT_BENCH, SETS, load_set
+
+Row = tuple[str, Evidence, bool, bool]  # set, evidence, top entry right, out of scope
+
+
+def _evidence(
+    data: dict[str, tuple[Sequence[Entry], list[LabelledQuery]]], settings: Settings
+) -> list[Row]:
+    """The evidence for the top entry of every query that has one (the others abstain)."""
+    rows = []
+    for name, (entries, queries) in data.items():
+        index = MemoryIndex(entries, settings)
+        for q in queries:
+            found = assess(index, q.query, 1)
+            if found is not None:
+                right = found.ranked[0][0].id == q.expected
+                rows.append((name, found.evidence, right, q.expected is None))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,33 +55,29 @@ def main(argv: list[str] | None = None) -> int:
     if not args.bench.is_dir():
         print(f"no benchmark data at {args.bench}; nothing to fit")
         return 0
-    rows = []  # (set, features, right, out of scope); queries with no candidate abstain
-    totals = {}
-    for name in SETS:
-        entries, queries = load_set(args.bench, name)
-        index = MemoryIndex(entries)
-        totals[name] = (
+    data = {name: load_set(args.bench, name) for name in SETS}
+    totals = {
+        name: (
             sum(q.expected is not None for q in queries),
             sum(q.expected is None for q in queries),
         )
-        for q in queries:
-            found = assess(index, q.query, 1)
-            if found is None:
-                continue
-            e = found.evidence
-            if e.meaning is None or e.topic is None:
-                print(f"{name}: no meaning for {q.query!r}; are the vectors missing?")
-                return 1
-            right = found.ranked[0][0].id == q.expected
-            rows.append((name, e, right, q.expected is None))
-    weight = np.array([1.0 / sum(totals[r[0]]) for r in rows])
-    right = np.array([r[2] for r in rows])
-    fits = {}
-    for label, columns in (("calibration", 3), ("words_calibration", 1)):
-        x = np.array([[r[1].words, r[1].meaning, r[1].topic][:columns] for r in rows])
+        for name, (_, queries) in data.items()
+    }
+    fits, rows = {}, {}
+    for label, settings in (
+        ("calibration", DEFAULTS),
+        # Without vectors, faq ranks by words alone: fit on that ranking.
+        ("words_calibration", dataclasses.replace(DEFAULTS, semantic_weight=0.0)),
+    ):
+        rows[label] = _evidence(data, settings)
+        columns = 3 if settings.semantic_weight else 1
+        x = np.array([[r[1].words, r[1].meaning, r[1].topic][:columns] for r in rows[label]])
+        right = np.array([r[2] for r in rows[label]])
+        weight = np.array([1.0 / sum(totals[r[0]]) for r in rows[label]])
         model = LogisticRegression(C=1e6, max_iter=10_000).fit(x, right, sample_weight=weight)
         fits[label] = tuple(round(float(v), 2) for v in (model.intercept_[0], *model.coef_[0]))
         print(f"{label} = {fits[label]}")
+    full = rows["calibration"]
     settings = dataclasses.replace(DEFAULTS, **fits)  # type: ignore[arg-type]
     print()
     print("| threshold | " + " | ".join(f"{s} correct / wrong / OOS abst." for s in SETS) + " |")
@@ -72,17 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         for name in SETS:
             in_scope, out_of_scope = totals[name]
             answered = [
-                r for r in rows if r[0] == name and 100 * probability(r[1], settings) >= threshold
+                r for r in full if r[0] == name and 100 * probability(r[1], settings) >= threshold
             ]
             correct = sum(r[2] for r in answered) / in_scope
             wrong = sum(not r[2] and not r[3] for r in answered) / in_scope
             oos = 1 - sum(r[3] for r in answered) / out_of_scope
             cells.append(f"{correct:.3f} / {wrong:.3f} / {oos:.3f}")
         print(f"| {threshold} | {' | '.join(cells)} |")
-    mean_p = sum(probability(r[1], settings) for r in rows) / len(rows)
-    hits = sum(r[2] for r in rows) / len(rows)
+    mean_p = sum(probability(r[1], settings) for r in full) / len(full)
+    hits = sum(r[2] for r in full) / len(full)
     print(f"\nmean confidence {mean_p:.3f} vs share right {hits:.3f} (unweighted, all sets)")
-    assert all(math.isfinite(v) for fit in fits.values() for v in fit)
     return 0
 
 

@@ -141,6 +141,7 @@ TRIP = [
     Entry(id="length", question="How long is the trip?", answer="About a week."),
 ]
 WORDS_ONLY = dataclasses.replace(DEFAULTS, semantic_weight=0.0)
+WHOLE_WORDS_ONLY = dataclasses.replace(WORDS_ONLY, char_weight=0.0)  # BM25 alone
 
 
 def order(index: Index, query: str) -> list[str]:
@@ -157,8 +158,9 @@ def order(index: Index, query: str) -> list[str]:
     ],
 )
 def test_meaning_breaks_a_tie_of_words(query: str, nearer: str, farther: str) -> None:
-    """ "risks" and "costs" share the same words with the query; meaning tells them apart."""
-    words_only = {m.entry.id: m.score for m in rank(MemoryIndex(TRIP, WORDS_ONLY), query)}
+    """ "risks" and "costs" share the same words with the query; meaning tells them apart
+    (and outweighs letters in common: "could" and "costs")."""
+    words_only = {m.entry.id: m.score for m in rank(MemoryIndex(TRIP, WHOLE_WORDS_ONLY), query)}
     assert words_only[nearer] == words_only[farther]
     ranked = order(MemoryIndex(TRIP), query)
     assert ranked.index(nearer) < ranked.index(farther)
