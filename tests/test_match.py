@@ -202,3 +202,13 @@ def test_a_query_far_from_the_faqs_topic_is_less_sure() -> None:
     """The same match of words and meaning to one entry, in a FAQ about something else."""
     on_topic, off_topic = Evidence(0.4, 0.4, 0.5), Evidence(0.4, 0.4, -0.1)
     assert probability(off_topic) < DEFAULTS.threshold / 100 < probability(on_topic)
+
+
+def test_a_question_sharing_no_word_with_the_faq_still_gets_suggestions() -> None:
+    """On a small FAQ every entry is weighed by meaning, so faq can still show the
+    closest questions; it does not answer."""
+    query = "good afternoon"
+    assert not any(SEED.df(term) for group in SEED.query_words(query).values() for term in group)
+    matches = rank(SEED, query)
+    assert len(matches) == SEED.size
+    assert not is_confident(matches, DEFAULTS.threshold)

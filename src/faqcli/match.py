@@ -519,13 +519,13 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
     for term, weight in weights.items():
         for doc, impact in index.postings(term):
             approx[doc] = approx.get(doc, 0.0) + weight * impact
-    if not approx:
-        return None
     if index.size <= s.candidates:
         # A small FAQ is read whole: an entry that shares no word with the query may
         # still mean the same ("price of delivery", "how much does shipping cost").
         for doc in range(index.size):
             approx.setdefault(doc, 0.0)
+    if not approx:
+        return None
     pool = heapq.nsmallest(max(s.candidates, limit), approx.items(), key=lambda kv: (-kv[1], kv[0]))
     # ...then the exact BM25 relevance of each candidate, from its own terms.
     relevance = []
@@ -546,7 +546,8 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
         char_sim = max(
             _cosine(query_grams, _char_grams(p)) for p in (entry.question, *entry.alternates)
         )
-        lexical.append((doc, (1 - s.char_weight) * rel / best + s.char_weight * char_sim))
+        words_part = rel / best if best > 0 else 0.0
+        lexical.append((doc, (1 - s.char_weight) * words_part + s.char_weight * char_sim))
     # ...and with their meaning.
     top_lexical = max(rel for _, rel in lexical)
     vectors = word_vectors.default() if s.semantic_weight > 0 else None
@@ -563,13 +564,15 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
     blended = [
         (
             doc,
-            (1 - s.semantic_weight) * rel / top_lexical
+            (1 - s.semantic_weight) * (rel / top_lexical if top_lexical > 0 else 0.0)
             + s.semantic_weight * meaning.get(doc, least),
         )
         for doc, rel in lexical
     ]
     blended.sort(key=lambda kv: (-kv[1], kv[0]))
     top_doc, top_rel = blended[0]
+    if top_rel <= 0:  # nothing in common: no word, no letters, no meaning
+        return None
     topic = index.topic() if query_vector else None
     evidence = Evidence(
         _confidence(index, groups, top_doc),
