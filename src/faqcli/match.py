@@ -24,11 +24,13 @@ How a query is scored
    average of their stems' word vectors (``faqcli.vectors``), and the cosine of the
    two is blended in, so *dangerous* counts towards *risks* and *price* towards
    *cost*. A small FAQ is read whole, so an entry sharing no word can still win.
-6. The confidence of the top entry (see ``_confidence``) weighs how much of the query
-   the entry explains and how much of the entry's question the query asks about (a
-   word the FAQ never uses is information nothing explains), and then how close
-   their meanings are. The other entries get the top score scaled by their
-   relevance, so scores are always sorted.
+6. The confidence in the top entry is a probability (see ``probability``) from three
+   pieces of evidence: how well the words match (``_word_match``: how much of the
+   query the entry explains and how much of the entry's question the query asks
+   about; a word the FAQ never uses is information nothing explains), how close the
+   meanings are, and how close the query is to what the FAQ as a whole is about
+   (``faq_topic``). The other entries get the top score scaled by their relevance,
+   so scores are always sorted.
 """
 
 from __future__ import annotations
@@ -462,7 +464,7 @@ class MemoryIndex(Index):
 class Evidence(NamedTuple):
     """What the confidence in the top entry is computed from (see :func:`probability`)."""
 
-    words: float  # how well the words match, 0-1 (see _confidence)
+    words: float  # how well the words match, 0-1 (see _word_match)
     meaning: float | None  # cosine of the query's and the entry's meaning; None: no vectors
     topic: float | None  # cosine of the query's meaning and the FAQ's (faq_topic)
 
@@ -575,7 +577,7 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
         return None
     topic = index.topic() if query_vector else None
     evidence = Evidence(
-        _confidence(index, groups, top_doc),
+        _word_match(index, groups, top_doc),
         meaning.get(top_doc) if meaning else None,
         _dot(query_vector, topic) if query_vector and topic else None,
     )
@@ -663,8 +665,8 @@ FUNCTION_WORDS = frozenset(
 FUNCTION_WEIGHT = 0.15
 
 
-def _confidence(index: Index, groups: dict[str, dict[str, float]], doc: int) -> float:
-    """How sure we are that entry ``doc`` answers the query, in [0, 1].
+def _word_match(index: Index, groups: dict[str, dict[str, float]], doc: int) -> float:
+    """How well entry ``doc``'s words match the query, in [0, 1].
 
     The geometric mean of two shares of IDF weight, function words discounted:
     how much of the query the entry explains (a word the FAQ never uses explains
@@ -674,8 +676,8 @@ def _confidence(index: Index, groups: dict[str, dict[str, float]], doc: int) -> 
     """
     s = index.settings
 
-    def weight(word: str, idf: float) -> float:
-        return idf * (FUNCTION_WEIGHT if word in FUNCTION_WORDS else 1.0)
+    def weight(word: str, rarity: float) -> float:
+        return rarity * (FUNCTION_WEIGHT if word in FUNCTION_WORDS else 1.0)
 
     feats = index.features(doc)
     total = explained = 0.0
