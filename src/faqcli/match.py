@@ -581,7 +581,7 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
         meaning.get(top_doc) if meaning else None,
         _dot(query_vector, topic) if query_vector and topic else None,
     )
-    ranked = [(entries[doc], rel / top_rel if top_rel > 0 else 0.0) for doc, rel in blended[:limit]]
+    ranked = [(entries[doc], rel / top_rel) for doc, rel in blended[:limit]]
     return Assessment(ranked, evidence)
 
 
@@ -612,21 +612,22 @@ def _entry_vector(index: Index, entry: Entry, vectors: WordVectors) -> Vector | 
     return _unit([q + w * a for q, a in zip(question, answer, strict=True)])
 
 
-def faq_topic(entries: Iterable[Entry], idf: Callable[[str], float]) -> Vector | None:
+def faq_topic(entries: Iterable[Entry], rarity: Callable[[str], float]) -> Vector | None:
     """What a FAQ is about: the meaning of all its questions and alternates taken as one
-    text (answers say much besides the topic). A query far from it is likely about
-    something the FAQ does not cover, however well it matches one entry's words."""
+    text (answers say much besides the topic), each stem weighing ``rarity`` (its IDF).
+    A query far from it is likely about something the FAQ does not cover, however well
+    it matches one entry's words."""
     vectors = word_vectors.default()
     if vectors is None:
         return None
     counts: Counter[str] = Counter()
     for entry in entries:
         counts.update(map(stem, _question_words(entry)))
-    return _mean_vector(idf, counts, vectors)
+    return _mean_vector(rarity, counts, vectors)
 
 
 def _mean_vector(
-    idf: Callable[[str], float], counts: Counter[str], vectors: WordVectors
+    rarity: Callable[[str], float], counts: Counter[str], vectors: WordVectors
 ) -> Vector | None:
     """The IDF-weighted average of the vectors of ``counts``' stems, as a unit vector;
     None when the table knows none of them."""
@@ -635,7 +636,7 @@ def _mean_vector(
         vector = vectors.get(term)
         if vector is None:
             continue
-        w = n * idf(term)
+        w = n * rarity(term)
         if total is None:
             total = [w * x for x in vector]
         else:
