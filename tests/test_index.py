@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from faqcli import index, store
+from faqcli import index, store, vectors
 from faqcli.index import SqliteIndex as SqliteIndexType
 from faqcli.match import MemoryIndex, rank
 
@@ -247,3 +247,21 @@ def test_eval_on_the_benchmarks_is_the_same_with_the_persisted_index(
     in_memory = evaluate(MemoryIndex(faq.entries), queries, threshold=25)
     assert with_index.metrics() == in_memory.metrics()
     assert with_index.misses == in_memory.misses
+
+
+def test_an_index_built_with_word_vectors_is_rebuilt_without_them(
+    big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The FAQ's topic comes from the vector table: a missing table must not leave an
+    index whose confidence was computed with it."""
+    cache_dir = tmp_path / "cache"
+    with_vectors = index.load(big, cache_dir)
+    assert isinstance(with_vectors, SqliteIndexType)
+    assert with_vectors.topic() is not None
+    monkeypatch.setattr(vectors, "default", lambda: None)
+    without = index.load(big, cache_dir)
+    assert isinstance(without, SqliteIndexType)
+    assert without.topic() is None
+    memory = MemoryIndex(store.load(big).entries)
+    for query in QUERIES:
+        assert ranked(without, query) == ranked(memory, query)
