@@ -239,7 +239,9 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
                 "INSERT INTO vocabulary VALUES (?)", ("\n".join(vocabulary_order(analysis.words)),)
             )
             stats = analysis.stats
-            topic = faq_topic(analysis.entries, lambda t: idf(stats.size, analysis.df.get(t, 0)))
+            topic = faq_topic(
+                analysis.question_terms, lambda t: idf(stats.size, analysis.df.get(t, 0))
+            )
             meta = {
                 **meta,
                 "topic": json.dumps(topic),

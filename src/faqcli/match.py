@@ -351,6 +351,7 @@ class Analysis(NamedTuple):
     # to its highest impacts
     postings: dict[str, list[tuple[float, int]]]
     words: set[str]
+    question_terms: Counter[str]  # stem counts over every question and alternate
 
 
 def analyse(
@@ -377,10 +378,12 @@ def _analyse(
     entries: Sequence[Entry], settings: Settings, progress: Callable[[int], None] | None
 ) -> Analysis:
     counts: list[_Counts] = []
+    question_terms: Counter[str] = Counter()
     surface: set[str] = set()
     for doc, entry in enumerate(entries):
         c, entry_words = _count(entry)
         counts.append(c)
+        question_terms.update(c.question)
         surface.update(entry_words)
         if progress and doc % 1000 == 999:
             progress(doc + 1)
@@ -406,7 +409,7 @@ def _analyse(
             plist[:] = sorted(p for p in plist if p[0] <= worst_kept)[:limit]
     if progress:
         progress(len(counts))
-    return Analysis(tuple(entries), stats, df, dict(postings), surface)
+    return Analysis(tuple(entries), stats, df, dict(postings), surface, question_terms)
 
 
 class MemoryIndex(Index):
@@ -428,6 +431,7 @@ class MemoryIndex(Index):
         self._df = a.df
         self._postings = {t: [(d, -n) for n, d in plist] for t, plist in a.postings.items()}
         self._words = a.words
+        self._question_terms = a.question_terms
         self._vocabulary: list[str] | None = None
         self._topic: tuple[Vector | None] | None = None
 
@@ -457,7 +461,7 @@ class MemoryIndex(Index):
 
     def topic(self) -> Vector | None:
         if self._topic is None:  # computed on first use: a FAQ without vectors never needs it
-            self._topic = (faq_topic(self.entries, self.idf),)
+            self._topic = (faq_topic(self._question_terms, self.idf),)
         return self._topic[0]
 
 
@@ -612,18 +616,13 @@ def _entry_vector(index: Index, entry: Entry, vectors: WordVectors) -> Vector | 
     return _unit([q + w * a for q, a in zip(question, answer, strict=True)])
 
 
-def faq_topic(entries: Iterable[Entry], rarity: Callable[[str], float]) -> Vector | None:
+def faq_topic(question_terms: Counter[str], rarity: Callable[[str], float]) -> Vector | None:
     """What a FAQ is about: the meaning of all its questions and alternates taken as one
-    text (answers say much besides the topic), each stem weighing ``rarity`` (its IDF).
-    A query far from it is likely about something the FAQ does not cover, however well
-    it matches one entry's words."""
+    text (``Analysis.question_terms``; answers say much besides the topic), each stem
+    weighing ``rarity`` (its IDF). A query far from it is likely about something the FAQ
+    does not cover, however well it matches one entry's words."""
     vectors = word_vectors.default()
-    if vectors is None:
-        return None
-    counts: Counter[str] = Counter()
-    for entry in entries:
-        counts.update(map(stem, _question_words(entry)))
-    return _mean_vector(rarity, counts, vectors)
+    return _mean_vector(rarity, question_terms, vectors) if vectors else None
 
 
 def _mean_vector(
