@@ -93,13 +93,41 @@ def test_touched_but_unchanged_faq_keeps_its_index(big: Path, tmp_path: Path) ->
     cache = index.cache_file(big, cache_dir)
     size_before = cache.stat().st_size
     st = big.stat()
-    os.utime(big, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    os.utime(big, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
     reused = index.load(big, cache_dir)
     assert isinstance(reused, SqliteIndexType)
     restamped = index.load(big, cache_dir)
     assert isinstance(restamped, SqliteIndexType)
     assert restamped.meta["source_mtime_ns"] == str(big.stat().st_mtime_ns)
     assert cache.stat().st_size == size_before
+
+
+def test_a_same_size_rewrite_within_one_timestamp_tick_is_reindexed(
+    big: Path, tmp_path: Path
+) -> None:
+    """Two writes in one tick of the file system's clock leave size and mtime alike: the
+    index built between them must not be trusted on them alone."""
+    cache_dir = tmp_path / "cache"
+    index.load(big, cache_dir)
+    st = big.stat()
+    text = big.read_text(encoding="utf-8")
+    changed = text.replace('"e0"', '"x0"', 1)
+    assert changed != text and len(changed) == len(text)
+    big.write_text(changed, encoding="utf-8")
+    os.utime(big, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (big.stat().st_size, big.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert index.load(big, cache_dir).entry(0).id == "x0"
+
+
+def test_an_old_unchanged_faq_is_trusted_on_its_size_and_mtime(big: Path, tmp_path: Path) -> None:
+    """Once the FAQ's mtime is well before the index read it, a warm load reads no JSON."""
+    st = big.stat()
+    os.utime(big, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+    cache_dir = tmp_path / "cache"
+    index.load(big, cache_dir)
+    cached = index.load(big, cache_dir)
+    assert isinstance(cached, SqliteIndexType)
+    assert cached.meta["source_mtime_ns"] == str(big.stat().st_mtime_ns)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "empty"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,13 @@ FORMAT = "5"  # change when the layout of the file or the engine's analysis chan
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
 INDEX_MIN_BYTES = 64 * 1024
+# A FAQ's size and mtime prove it unchanged only if it was last written well before it
+# was read: two writes of the same size within one tick of the file system's clock
+# leave both alike (git's "racily clean" entries). Two seconds is the coarsest tick in
+# common use (FAT); a FAQ written more recently than that before it was read is
+# compared by content instead, until it is old enough to be trusted on its stamp.
+RACY_NS = 2_000_000_000
+UNVERIFIED = "unverified"
 
 Progress = Callable[[int], None]
 
@@ -261,15 +269,20 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
 
 
 def _source_meta(
-    faq_path: Path, st: os.stat_result, digest: str, settings: Settings
+    faq_path: Path, st: os.stat_result, read_at: int, digest: str, settings: Settings
 ) -> dict[str, str]:
     return {
         "fingerprint": _fingerprint(settings),
         "source": str(faq_path.resolve()),
         "source_size": str(st.st_size),
-        "source_mtime_ns": str(st.st_mtime_ns),
+        "source_mtime_ns": _mtime_stamp(st, read_at),
         "source_digest": digest,
     }
+
+
+def _mtime_stamp(st: os.stat_result, read_at: int) -> str:
+    """The FAQ's mtime, if it can vouch for content read at ``read_at`` (see RACY_NS)."""
+    return str(st.st_mtime_ns) if st.st_mtime_ns < read_at - RACY_NS else UNVERIFIED
 
 
 def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
@@ -290,12 +303,13 @@ def build(
 
     st = _stat(faq_path)
     text = store.read_text(faq_path)
+    read_at = time.time_ns()
     faq = store.parse(text, str(faq_path))
     report = progress(len(faq.entries)) if progress else None
     analysis = analyse(faq.entries, settings, report)
     cache = cache_file(faq_path, cache_dir)
     try:
-        _write(cache, analysis, _source_meta(faq_path, st, _digest(text), settings))
+        _write(cache, analysis, _source_meta(faq_path, st, read_at, _digest(text), settings))
     except (OSError, sqlite3.Error):
         return Built(MemoryIndex.from_analysis(analysis, settings), None, len(faq.entries), 0)
     opened = _open(cache, settings)
@@ -324,13 +338,15 @@ def load(
         # Touched but perhaps not changed (a checkout, a copy): compare the content.
         text = store.read_text(faq_path)
         if index.meta.get("source_digest") == _digest(text):
-            _restamp(cache, st)
+            stamp = _mtime_stamp(st, time.time_ns())
+            if stamp != index.meta.get("source_mtime_ns"):
+                _restamp(cache, str(st.st_size), stamp)
             return index
         index.close()
     return build(faq_path, cache_dir, settings, progress).index
 
 
-def _restamp(cache: Path, st: os.stat_result) -> None:
+def _restamp(cache: Path, size: str, mtime_stamp: str) -> None:
     """Record the FAQ's new size and mtime after its content proved unchanged."""
     import sqlite3
 
@@ -339,7 +355,7 @@ def _restamp(cache: Path, st: os.stat_result) -> None:
         try:
             conn.executemany(
                 "UPDATE meta SET value = ? WHERE key = ?",
-                [(str(st.st_size), "source_size"), (str(st.st_mtime_ns), "source_mtime_ns")],
+                [(size, "source_size"), (mtime_stamp, "source_mtime_ns")],
             )
             conn.commit()
         finally:
