@@ -293,3 +293,51 @@ def test_an_index_built_with_word_vectors_is_rebuilt_without_them(
     memory = MemoryIndex(store.load(big).entries)
     for query in QUERIES:
         assert ranked(without, query) == ranked(memory, query)
+
+
+class Recorder:
+    """A BuildReport that notes what a build told it."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.events: list[str | int] = []
+
+    def analysed(self, done: int) -> None:
+        self.events.append(done)
+
+    def writing(self) -> None:
+        self.events.append("writing")
+
+    def finished(self) -> None:
+        self.events.append("finished")
+
+
+def test_a_build_reports_entries_analysed_then_writing_then_finished(
+    big: Path, tmp_path: Path
+) -> None:
+    reports: list[Recorder] = []
+
+    def progress(total: int) -> Recorder:
+        reports.append(Recorder(total))
+        return reports[-1]
+
+    index.build(big, tmp_path / "cache", progress=progress)
+    (report,) = reports
+    assert report.total == 500
+    counts = report.events[:-2]
+    assert counts and counts == sorted(counts) and counts[-1] == 500
+    assert report.events[-2:] == ["writing", "finished"]
+
+
+def test_a_build_that_cannot_write_still_finishes_its_report(big: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    reports: list[Recorder] = []
+
+    def progress(total: int) -> Recorder:
+        reports.append(Recorder(total))
+        return reports[-1]
+
+    built = index.build(big, blocker, progress=progress)
+    assert built.path is None
+    assert reports[0].events[-1] == "finished"

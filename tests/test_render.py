@@ -10,7 +10,7 @@ from rich.console import Console
 from faqcli.evaluate import Miss, Report
 from faqcli.match import Match
 from faqcli.model import Entry, Faq
-from faqcli.render import PlainRenderer, RichRenderer, safe, to_json
+from faqcli.render import BuildProgress, PlainRenderer, RichRenderer, safe, to_json
 
 ENTRY = Entry(
     "pay", "How do I pay?", "Use **a card** or [bold]cash[/bold].", ("payment",), ("billing",)
@@ -78,3 +78,16 @@ def test_to_json_escapes_c1_and_bidi_but_round_trips() -> None:
     assert "\x1b" not in dumped and "\x85" not in dumped and "\u202e" not in dumped
     assert "café" in dumped
     assert json.loads(dumped) == {"t": text}
+
+
+def test_build_progress_counts_then_writes_then_clears_itself() -> None:
+    out = io.StringIO()
+    console = Console(file=out, width=60, force_terminal=True)
+    bar = BuildProgress(console)(4)
+    for done in range(1, 5):
+        bar.analysed(done)
+    bar.writing()
+    shown = [t for t in bar.bar.tasks if t.visible]
+    assert [(t.description, t.total) for t in shown] == [("Writing the index", None)]
+    bar.finished()
+    assert not bar.bar.live.is_started

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -17,6 +17,9 @@ from faqcli.formats import Format
 from faqcli.match import DEFAULTS, Index, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
 from faqcli.model import Entry, Faq
 from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
+
+if TYPE_CHECKING:
+    from faqcli.index import BuildReport
 
 app = typer.Typer(
     help="Answer a question from a FAQ file.\n\nExample:  faq ask 'why did the soldier defect?'",
@@ -85,7 +88,7 @@ def _index(ctx: typer.Context) -> Index:
     return index.load(source.path, progress=_progress())
 
 
-def _progress() -> Callable[[int], Callable[[int], None]] | None:
+def _progress() -> Callable[[int], BuildReport] | None:
     """A progress bar on stderr for long index builds, when stderr is a terminal."""
     if not sys.stderr.isatty():
         return None

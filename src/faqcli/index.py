@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from faqcli import store
 from faqcli import vectors as word_vectors
@@ -60,7 +60,19 @@ INDEX_MIN_BYTES = 64 * 1024
 RACY_NS = 2_000_000_000
 UNVERIFIED = "unverified"
 
-Progress = Callable[[int], None]
+
+class BuildReport(Protocol):
+    """What a build tells whoever watches it (the CLI's progress bar). A build asks a
+    ``Callable[[int], BuildReport]`` for one, given the number of entries."""
+
+    def analysed(self, done: int) -> None:
+        """``done`` entries are analysed so far."""
+
+    def writing(self) -> None:
+        """The analysis is done; the index is being written (some seconds for 100,000)."""
+
+    def finished(self) -> None:
+        """The build is over, the index written or not."""
 
 
 def default_cache_dir() -> Path:
@@ -296,7 +308,7 @@ def build(
     faq_path: Path,
     cache_dir: Path,
     settings: Settings = DEFAULTS,
-    progress: Callable[[int], Progress] | None = None,
+    progress: Callable[[int], BuildReport] | None = None,
 ) -> Built:
     """Analyse the FAQ and persist the index, whatever is in the cache now."""
     import sqlite3
@@ -306,12 +318,19 @@ def build(
     read_at = time.time_ns()
     faq = store.parse(text, str(faq_path))
     report = progress(len(faq.entries)) if progress else None
-    analysis = analyse(faq.entries, settings, report)
-    cache = cache_file(faq_path, cache_dir)
     try:
-        _write(cache, analysis, _source_meta(faq_path, st, read_at, _digest(text), settings))
-    except (OSError, sqlite3.Error):
-        return Built(MemoryIndex.from_analysis(analysis, settings), None, len(faq.entries), 0)
+        analysis = analyse(faq.entries, settings, report.analysed if report else None)
+        if report:
+            report.writing()
+        cache = cache_file(faq_path, cache_dir)
+        meta = _source_meta(faq_path, st, read_at, _digest(text), settings)
+        try:
+            _write(cache, analysis, meta)
+        except (OSError, sqlite3.Error):
+            return Built(MemoryIndex.from_analysis(analysis, settings), None, len(faq.entries), 0)
+    finally:
+        if report:
+            report.finished()
     opened = _open(cache, settings)
     index: Index = opened or MemoryIndex.from_analysis(analysis, settings)
     return Built(index, cache, len(faq.entries), cache.stat().st_size)
@@ -321,7 +340,7 @@ def load(
     faq_path: Path,
     cache_dir: Path | None = None,
     settings: Settings = DEFAULTS,
-    progress: Callable[[int], Progress] | None = None,
+    progress: Callable[[int], BuildReport] | None = None,
 ) -> Index:
     """The index of the FAQ at ``faq_path``: from the cache when it is current, else
     built (and cached when the cache is writable). Small FAQs are analysed in memory.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from faqcli.match import Match
@@ -248,25 +248,35 @@ class RichRenderer:
 
 
 class BuildProgress:
-    """A progress bar for building a large index; ``faqcli.index`` asks it for a
-    callback with the number of entries, then reports how many are done."""
+    """A progress bar for building a large index: ``faqcli.index`` asks it for a
+    ``BuildReport`` with the number of entries, reports how many are analysed, then that
+    the index is being written (a bar with no end: that part cannot count), then that
+    the build is over."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
 
-    def __call__(self, total: int) -> Callable[[int], None]:
+    def __call__(self, total: int) -> _BuildBar:
+        return _BuildBar(self.console, total)
+
+
+class _BuildBar:
+    def __init__(self, console: Console, total: int) -> None:
         from rich.progress import Progress
 
-        bar = Progress(console=self.console, transient=True)
-        task = bar.add_task("Indexing the FAQ", total=total)
-        bar.start()
+        self.bar = Progress(console=console, transient=True)
+        self.task = self.bar.add_task("Indexing the FAQ", total=total)
+        self.bar.start()
 
-        def update(done: int) -> None:
-            bar.update(task, completed=done)
-            if done >= total:
-                bar.stop()
+    def analysed(self, done: int) -> None:
+        self.bar.update(self.task, completed=done)
 
-        return update
+    def writing(self) -> None:
+        self.bar.update(self.task, visible=False)
+        self.bar.add_task("Writing the index", total=None)  # no total: a pulsing bar
+
+    def finished(self) -> None:
+        self.bar.stop()
 
 
 def _report_rows(report: Report) -> list[tuple[str, str]]:
