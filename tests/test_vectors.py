@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,23 @@ def test_the_shipped_table_puts_related_words_nearer(
     own = table.get(stem(word))
     assert own is not None and near is not None and far is not None
     assert cosine(own, near) > cosine(own, far) + 0.2
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "garbage", "directory"])
+def test_a_missing_or_damaged_shipped_table_means_no_vectors(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """faq then ranks by words alone (see test_match) instead of failing."""
+    path = tmp_path / "vectors.bin"
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "garbage":
+        path.write_bytes(bytes(range(256)) * 4)
+    elif damage == "directory":
+        path.mkdir()
+    monkeypatch.setattr(vectors, "DATA", path)
+    vectors.default.cache_clear()
+    try:
+        assert vectors.default() is None
+    finally:
+        vectors.default.cache_clear()

@@ -359,13 +359,13 @@ def load(
         if index.meta.get("source_digest") == _digest(text):
             stamp = _mtime_stamp(st, time.time_ns())
             if stamp != index.meta.get("source_mtime_ns"):
-                _restamp(cache, str(st.st_size), stamp)
+                _restamp(cache, st, stamp)
             return index
         index.close()
     return build(faq_path, cache_dir, settings, progress).index
 
 
-def _restamp(cache: Path, size: str, mtime_stamp: str) -> None:
+def _restamp(cache: Path, st: os.stat_result, mtime_stamp: str) -> None:
     """Record the FAQ's new size and mtime after its content proved unchanged."""
     import sqlite3
 
@@ -374,7 +374,7 @@ def _restamp(cache: Path, size: str, mtime_stamp: str) -> None:
         try:
             conn.executemany(
                 "UPDATE meta SET value = ? WHERE key = ?",
-                [(size, "source_size"), (mtime_stamp, "source_mtime_ns")],
+                [(str(st.st_size), "source_size"), (mtime_stamp, "source_mtime_ns")],
             )
             conn.commit()
         finally:

@@ -132,5 +132,5 @@ def default() -> WordVectors | None:
     try:
         with DATA.open("rb") as f:
             return WordVectors(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-    except (FileNotFoundError, ValueError):  # mmap refuses an empty file with ValueError
+    except (OSError, ValueError):  # mmap refuses an empty file with ValueError
         return None
