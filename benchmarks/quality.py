@@ -22,7 +22,8 @@ from faqcli.evaluate import LabelledQuery, evaluate, parse_queries
 from faqcli.match import DEFAULTS, MemoryIndex
 from faqcli.model import Entry
 
-SETS = ("seed", "stackfaq", "covidfaq")
+SETS = ("seed", "stackfaq", "covidfaq", "clinc150", "mqp", "powerplay11")
+NEAR_MISS = "mqp near-miss"  # mqp's in-scope queries with near-miss rewrites as out of scope
 DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
 # A ranker takes the entries and returns a function from query to ranked entry ids.
@@ -142,10 +143,12 @@ def reference_scores(ranker: Ranker, entries: Sequence[Entry], queries: Sequence
     return hit1 / n, rr / n, 0.0  # never abstains
 
 
-def load_set(bench: Path, name: str) -> tuple[Sequence[Entry], list[LabelledQuery]]:
+def load_set(
+    bench: Path, name: str, queries: str = "queries-dev.jsonl"
+) -> tuple[Sequence[Entry], list[LabelledQuery]]:
     faq_path = store.bundled_path() if name == "seed" else bench / name / "faq.json"
     faq = store.load(faq_path)
-    queries_path = bench / name / "queries-dev.jsonl"
+    queries_path = bench / name / queries
     ids = {e.id for e in faq.entries}
     return faq.entries, parse_queries(queries_path.read_text("utf-8"), str(queries_path), ids)
 

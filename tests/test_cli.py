@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -348,3 +349,55 @@ def test_usage_errors_from_the_console_script_are_one_line(args: list[str], mess
     assert result.stderr.startswith(message)
     assert result.stderr.count("\n") == 1
     assert "(see 'faq ask --help')" in result.stderr
+
+
+def test_explain_shows_typos_unmatched_words_and_the_parts_of_the_score(
+    run: Run, small_faq: Path
+) -> None:
+    result = run("--faq", str(small_faq), "ask", "--explain", "how do i resett my pasword zzyzx")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Why reset-password" in out
+    assert re.search(r"resett\s+reset \(typo, \d+% alike\), in the question", out)
+    assert re.search(r"pasword\s+password \(typo, \d+% alike\), in the question", out)
+    assert re.search(r"zzyzx\s+in no entry of the FAQ", out)
+    assert "Nothing in the FAQ explains: zzyzx" in out
+    assert "closeness in meaning" in out and "bias" in out
+    assert "Next: " in out
+
+
+def test_explain_names_the_runner_up_of_a_near_tie(run: Run, write_faq: Any) -> None:
+    twins = write_faq(
+        [
+            {"id": "card", "question": "How do I pay?", "answer": "By card."},
+            {"id": "cash", "question": "How do I pay?", "answer": "In cash."},
+        ]
+    )
+    result = run("--faq", str(twins), "ask", "--explain", "how do i pay")
+    out = result.stdout
+    assert "Two answers fit about equally well" in out
+    twin_line = next(line for line in out.splitlines() if "nearest twin" in line)
+    assert re.search(r"\s0\.9\d x\s+-", twin_line)  # the twin is as close as can be
+    assert re.search(r"Next: (card|cash), score \d+ \([01] behind\)", out)
+
+
+def test_explain_json_parts_add_up_to_the_score(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "--json", "--explain", "delet acount")
+    doc = json.loads(result.stdout)
+    explain = doc["explain"]
+    assert set(explain) == {
+        "id", "score", "words", "unexplained", "evidence", "bias", "log_odds", "runner_up"
+    }  # fmt: skip
+    assert explain["id"] == doc["matches"][0]["id"] == "delete-account"
+    total = explain["bias"] + sum(p["part"] for p in explain["evidence"].values())
+    assert total == pytest.approx(explain["log_odds"])
+    assert explain["score"] == pytest.approx(100 / (1 + math.exp(-total)), abs=0.05)
+    words = {w["word"]: (w["found"], w["how"], w["where"]) for w in explain["words"]}
+    assert words["delet"] == ("delete", "stem", "question")  # "delet" is delete's stem
+    assert words["acount"] == ("account", "typo", "question")
+
+
+def test_explain_json_is_null_when_nothing_is_ranked(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "ask", "--json", "--explain", "?!")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["explain"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from faqcli.match import (
     Evidence,
     Index,
     MemoryIndex,
+    contributions,
     is_confident,
     nearly_tied,
     normalise,
@@ -180,28 +182,52 @@ def test_without_word_vectors_words_alone_rank(monkeypatch: pytest.MonkeyPatch) 
         assert order(MemoryIndex(TRIP), query) == order(MemoryIndex(TRIP, WORDS_ONLY), query)
 
 
-evidence = st.floats(min_value=-1.0, max_value=1.0)
+unit = st.floats(min_value=0.0, max_value=1.0)
+FAVOURABLE = ("words", "meaning", "topic", "lead", "letters")
 
 
-@given(evidence, evidence, evidence, st.sampled_from(["words", "meaning", "topic"]))
-def test_confidence_grows_with_each_piece_of_evidence(
-    words: float, meaning: float, topic: float, better: str
+@given(unit, unit, unit, unit, unit, unit, st.sampled_from(FAVOURABLE))
+def test_confidence_never_falls_as_favourable_evidence_grows(
+    words: float,
+    meaning: float,
+    topic: float,
+    lead: float,
+    twin: float,
+    letters: float,
+    better: str,
 ) -> None:
-    e = Evidence(abs(words), meaning, topic)
+    e = Evidence(words, meaning, topic, lead, twin, letters)
     more = e._replace(**{better: getattr(e, better) + 0.1})
-    assert 0.0 < probability(e) < probability(more) < 1.0
+    assert 0.0 < probability(e) <= probability(more) < 1.0
+    if getattr(DEFAULTS.calibration, better) > 0:
+        assert probability(e) < probability(more)
+
+
+@given(unit, unit, unit, unit, unit, unit)
+def test_a_closer_twin_makes_the_answer_less_sure(
+    words: float, meaning: float, topic: float, lead: float, twin: float, letters: float
+) -> None:
+    """An entry with a near twin in the FAQ is less likely to be the one meant."""
+    e = Evidence(words, meaning, topic, lead, twin, letters)
+    assert probability(e._replace(twin=twin + 0.1)) < probability(e)
+
+
+def test_the_parts_of_the_score_add_up_to_its_log_odds() -> None:
+    e = Evidence(0.5, 0.6, 0.3, 0.2, 0.25, 0.4)
+    parts = contributions(e)
+    assert set(parts) == {"bias", *Evidence._fields}
+    z = sum(parts.values())
+    assert probability(e) == pytest.approx(1 / (1 + math.exp(-z)))
 
 
 def test_confidence_from_words_alone_when_meaning_is_unknown() -> None:
-    weak, strong = Evidence(0.1, None, None), Evidence(0.9, None, None)
+    """Without word vectors the weights fitted without meaning are used, and a piece of
+    meaning without the topic does not change the score."""
+    weak = Evidence(0.1, None, None, 0.0, 0.3, 0.1)
+    strong = Evidence(0.9, None, None, 0.8, 0.1, 0.9)
     assert probability(weak) < 0.5 < probability(strong)
-    assert probability(Evidence(0.9, 0.5, None)) == probability(strong)
-
-
-def test_a_query_far_from_the_faqs_topic_is_less_sure() -> None:
-    """The same match of words and meaning to one entry, in a FAQ about something else."""
-    on_topic, off_topic = Evidence(0.4, 0.4, 0.5), Evidence(0.4, 0.4, -0.1)
-    assert probability(off_topic) < DEFAULTS.threshold / 100 < probability(on_topic)
+    assert probability(strong._replace(meaning=0.5)) == probability(strong)
+    assert "meaning" not in contributions(strong)
 
 
 def test_a_question_sharing_no_word_with_the_faq_still_gets_suggestions() -> None:
@@ -212,3 +238,10 @@ def test_a_question_sharing_no_word_with_the_faq_still_gets_suggestions() -> Non
     matches = rank(SEED, query)
     assert len(matches) == SEED.size
     assert not is_confident(matches, DEFAULTS.threshold)
+
+
+def test_a_near_miss_is_refused_where_the_question_it_resembles_is_answered() -> None:
+    """A question sharing "where is the office" with an entry, "where is the nearest office
+    supply store", asks something else: refused. Its model question is answered."""
+    assert best(SMALL, "where is the office") == "office-location"
+    assert best(SMALL, "where is the nearest office supply store") is None

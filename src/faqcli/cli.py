@@ -14,9 +14,18 @@ import typer
 from faqcli import store
 from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError
 from faqcli.formats import Format
-from faqcli.match import DEFAULTS, Index, MemoryIndex, closest_ids, is_confident, nearly_tied, rank
+from faqcli.match import (
+    DEFAULTS,
+    Index,
+    MemoryIndex,
+    closest_ids,
+    explain,
+    is_confident,
+    nearly_tied,
+    rank,
+)
 from faqcli.model import Entry, Faq
-from faqcli.render import PlainRenderer, Renderer, answer_dict, safe, to_json
+from faqcli.render import PlainRenderer, Renderer, answer_dict, explain_dict, safe, to_json
 
 if TYPE_CHECKING:
     from faqcli.index import BuildReport
@@ -155,6 +164,7 @@ def _questions(question: str) -> Iterator[str]:
         "faq ask 'how common are land defections?'",
         "faq ask --json --top 5 'risks of crossing'",
         "cat questions.txt | faq ask -",
+        "faq ask --explain 'is the crossing dangerous'",
     )
 )
 @handles_errors
@@ -180,6 +190,11 @@ def ask(
         help="Confidence (0-100) below which faq does not answer.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per question)."),
+    why: bool = typer.Option(
+        False,
+        "--explain",
+        help="Also show why: the words matched, the evidence and its part in the score.",
+    ),
 ) -> None:
     """Print the answer that best fits QUESTION.
 
@@ -195,14 +210,21 @@ def ask(
         matches = rank(index, text, limit=max(shown, 3))
         confident = is_confident(matches, threshold)
         answered = confident
+        explanation = explain(index, text) if why else None
         if renderer is None:
-            typer.echo(to_json(answer_dict(text, matches[:shown], confident)))
+            doc = answer_dict(text, matches[:shown], confident)
+            if why:
+                doc["explain"] = explain_dict(explanation) if explanation else None
+            typer.echo(to_json(doc))
             continue
         if question == "-":
             if i:
                 typer.echo()
             typer.echo(f"> {safe(text)}")
         renderer.answer(text, matches, confident, nearly_tied(matches), shown)
+        if explanation:
+            typer.echo()
+            renderer.explanation(explanation)
     if question != "-" and not answered:
         raise typer.Exit(int(ExitCode.NO_MATCH))
 
@@ -250,7 +272,9 @@ def show(
 def eval_(
     ctx: typer.Context,
     queries: Path = typer.Argument(
-        ..., metavar="QUERIES.jsonl", help='JSON Lines of {"query": ..., "expected": id or null}.'
+        ...,
+        metavar="QUERIES.jsonl",
+        help='JSON Lines of {"query": ..., "expected": id or null} (see below).',
     ),
     threshold: float = typer.Option(
         DEFAULTS.threshold, "--threshold", "-t", min=0, max=100, help="Confidence threshold."
@@ -260,7 +284,16 @@ def eval_(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
 ) -> None:
-    """Measure how well the FAQ answers labelled queries (hit@1, MRR, abstention)."""
+    """Measure how well the FAQ answers labelled queries (hit@1, MRR, abstention, and
+    whether the score is a true probability: answer precision, ECE, wrong at 90).
+
+    QUERIES.jsonl has one JSON object per line with exactly two keys: "query" (what a
+    user would type) and "expected" (the id of the entry that answers it, or null when
+    the FAQ does not: faq should abstain). Blank lines are skipped; any other key, a
+    missing "query" or an unknown id is an error naming the line (exit 3).
+
+    Example line:  {"query": "how do I pay", "expected": "payment"}
+    """
     from faqcli.evaluate import evaluate, parse_queries
 
     faq = _load(ctx)

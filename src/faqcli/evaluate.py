@@ -1,15 +1,26 @@
-"""Measure match quality on labelled queries (``faq eval``). Pure: no I/O."""
+"""Measure match quality on labelled queries (``faq eval``). Pure: no I/O.
+
+The labelled queries are JSON Lines, one object per line with exactly two keys:
+``{"query": "how do I pay", "expected": "payment"}``: ``query`` is the question a user
+would type, ``expected`` the id of the entry that answers it, or ``null`` when the FAQ
+does not answer it (out of scope: the right behaviour is to abstain). Blank lines are
+skipped. The metrics are defined in :class:`Report`.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from faqcli.errors import FaqDataError
 from faqcli.match import Index, rank
 
 RANKED = 10  # MRR@10 and hit@5 need the first ten
+KEYS = frozenset({"query", "expected"})
+CALIBRATION_BINS = 10
+SURE = 90.0  # wrong_at_90 looks at the answers scored at least this
 
 
 @dataclass(frozen=True)
@@ -29,8 +40,53 @@ class Miss:
     rank: int | None  # 1-based rank of the expected entry within the first ten
 
 
+class Outcome(NamedTuple):
+    """What faq did with one labelled query: the top entry's score (0 when nothing was
+    ranked), whether the top entry is the labelled one (never, out of scope), and whether
+    the query is in scope."""
+
+    score: float
+    right: bool
+    in_scope: bool
+
+
+def answer_precision(outcomes: Sequence[Outcome], threshold: float) -> float | None:
+    """Correct answers / all answers given (score at or above ``threshold``); an answer
+    to an out-of-scope query counts as wrong. None when no answer is given."""
+    answered = [o for o in outcomes if o.score >= threshold]
+    return sum(o.right for o in answered) / len(answered) if answered else None
+
+
+def expected_calibration_error(outcomes: Sequence[Outcome]) -> float:
+    """Over all queries, the top score / 100 against whether the top entry is right, in
+    10 equal-width bins ([0, 0.1), ..., [0.9, 1.0]): the sum over bins of
+    |mean score - share right| x bin size, divided by the number of queries."""
+    bins: list[list[Outcome]] = [[] for _ in range(CALIBRATION_BINS)]
+    for o in outcomes:
+        bins[min(int(o.score / 100 * CALIBRATION_BINS), CALIBRATION_BINS - 1)].append(o)
+    total = 0.0
+    for b in bins:
+        if b:
+            mean_score = sum(o.score for o in b) / len(b) / 100
+            share_right = sum(o.right for o in b) / len(b)
+            total += abs(mean_score - share_right) * len(b)
+    return total / len(outcomes) if outcomes else 0.0
+
+
+def wrong_at_90(outcomes: Sequence[Outcome]) -> float | None:
+    """Among queries whose top score is at least 90, the share whose top entry is
+    wrong (an out-of-scope query's always is). None when no score reaches 90."""
+    sure = [o for o in outcomes if o.score >= SURE]
+    return sum(not o.right for o in sure) / len(sure) if sure else None
+
+
 @dataclass
 class Report:
+    """hit@1, hit@5 and MRR@10 rank the in-scope queries; answered_correct,
+    answered_wrong and abstained_in_scope are shares of them at the threshold;
+    oos_abstained is the share of out-of-scope queries not answered; answer_precision,
+    ece and wrong_at_90 check the score as a probability (see their functions)."""
+
     in_scope: int = 0
     hit1: float = 0.0
     hit5: float = 0.0
@@ -40,9 +96,12 @@ class Report:
     abstained_in_scope: float = 0.0
     out_of_scope: int = 0
     oos_abstained: float = 0.0
+    answer_precision: float | None = None
+    ece: float = 0.0
+    wrong_at_90: float | None = None
     misses: list[Miss] = field(default_factory=list)
 
-    def metrics(self) -> dict[str, float | int]:
+    def metrics(self) -> dict[str, float | int | None]:
         """The JSON contract of ``faq eval --json``."""
         return {
             "in_scope": self.in_scope,
@@ -54,11 +113,17 @@ class Report:
             "abstained_in_scope": self.abstained_in_scope,
             "out_of_scope": self.out_of_scope,
             "oos_abstained": self.oos_abstained,
+            "answer_precision": self.answer_precision,
+            "ece": self.ece,
+            "wrong_at_90": self.wrong_at_90,
         }
 
 
 def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[LabelledQuery]:
-    """JSON Lines of ``{"query": str, "expected": id or null}``; blank lines skipped."""
+    """JSON Lines of ``{"query": str, "expected": id or null}``; blank lines skipped.
+    Anything else on a line (another key, a missing query, an unknown id) is an error
+    naming the line: a typo such as ``"id"`` for ``"expected"`` must not silently turn
+    a query into an out-of-scope one."""
     out = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -69,6 +134,11 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
             raise FaqDataError(f"{name}:{number}:{exc.colno}: malformed JSON: {exc.msg}") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("query"), str):
             raise FaqDataError(f"{name}:{number}: expected an object with a string 'query'")
+        unknown = sorted(set(obj) - KEYS)
+        if unknown:
+            keys = ", ".join(repr(k) for k in unknown)
+            msg = f"{name}:{number}: unknown key {keys} (a line has 'query' and 'expected')"
+            raise FaqDataError(msg)
         expected = obj.get("expected")
         if expected is not None and not isinstance(expected, str):
             raise FaqDataError(f"{name}:{number}: 'expected' must be an entry id or null")
@@ -79,25 +149,36 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
 
 
 def evaluate(index: Index, queries: Sequence[LabelledQuery], threshold: float) -> Report:
-    """hit@1, hit@5, MRR@10 and abstention rates of the engine on ``queries``."""
-    report = Report()
-    correct = wrong = abstained = oos_abstained = 0
-    hit1 = hit5 = 0
-    rr = 0.0
+    """Every metric of :class:`Report` for the engine on ``queries``."""
+    results = []
     for q in queries:
         matches = rank(index, q.query, limit=RANKED)
-        answered = bool(matches) and matches[0].score >= threshold
+        results.append((q, [m.entry.id for m in matches], matches[0].score if matches else 0.0))
+    return report(results, threshold)
+
+
+def report(results: Iterable[tuple[LabelledQuery, list[str], float]], threshold: float) -> Report:
+    """The metrics of ranked results: per labelled query, the ids ranked (best first, at
+    least ten when there are ten) and the top score. Pure arithmetic, so it is tested
+    with results made up by hand."""
+    r = Report()
+    outcomes = []
+    correct = wrong = abstained = oos_abstained = hit1 = hit5 = 0
+    rr = 0.0
+    for q, ids, score in results:
+        answered = bool(ids) and score >= threshold
+        right = bool(ids) and ids[0] == q.expected
+        outcomes.append(Outcome(score if ids else 0.0, right, q.expected is not None))
         if q.expected is None:
-            report.out_of_scope += 1
+            r.out_of_scope += 1
             oos_abstained += not answered
             continue
-        report.in_scope += 1
-        ids = [m.entry.id for m in matches]
-        position = ids.index(q.expected) + 1 if q.expected in ids else None
+        r.in_scope += 1
+        position = ids.index(q.expected) + 1 if q.expected in ids[:RANKED] else None
         if position == 1:
             hit1 += 1
         else:
-            report.misses.append(Miss(q.query, q.expected, ids[0] if ids else None, position))
+            r.misses.append(Miss(q.query, q.expected, ids[0] if ids else None, position))
         hit5 += position is not None and position <= 5
         rr += 1.0 / position if position else 0.0
         if not answered:
@@ -106,9 +187,12 @@ def evaluate(index: Index, queries: Sequence[LabelledQuery], threshold: float) -
             correct += 1
         else:
             wrong += 1
-    n = report.in_scope or 1
-    report.hit1, report.hit5, report.mrr10 = hit1 / n, hit5 / n, rr / n
-    report.answered_correct, report.answered_wrong = correct / n, wrong / n
-    report.abstained_in_scope = abstained / n
-    report.oos_abstained = oos_abstained / (report.out_of_scope or 1)
-    return report
+    n = r.in_scope or 1
+    r.hit1, r.hit5, r.mrr10 = hit1 / n, hit5 / n, rr / n
+    r.answered_correct, r.answered_wrong = correct / n, wrong / n
+    r.abstained_in_scope = abstained / n
+    r.oos_abstained = oos_abstained / (r.out_of_scope or 1)
+    r.answer_precision = answer_precision(outcomes, threshold)
+    r.ece = expected_calibration_error(outcomes)
+    r.wrong_at_90 = wrong_at_90(outcomes)
+    return r

@@ -57,6 +57,26 @@ from faqcli.model import Entry
 from faqcli.vectors import Vector, WordVectors
 
 
+class Weights(NamedTuple):
+    """The weights of the logistic function that turns evidence into a probability: a
+    bias and one weight per piece of :class:`Evidence` (log-odds per unit)."""
+
+    bias: float
+    words: float
+    meaning: float
+    topic: float
+    lead: float
+    twin: float
+    letters: float
+
+
+# Written by benchmarks/calibrate.py (see Settings.calibration).
+FITTED = Weights(bias=-2.1, words=0.0, meaning=4.76, topic=0.0, lead=2.32, twin=-5.27, letters=5.46)
+FITTED_WORDS_ONLY = Weights(
+    bias=-1.17, words=4.38, meaning=0.0, topic=0.0, lead=1.61, twin=-7.33, letters=5.9
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The engine's defaults. One set serves every FAQ; each value says why."""
@@ -103,18 +123,17 @@ class Settings:
     # 0.2 ms an entry. On the three benchmark FAQs, ten gave the same top answers as
     # fifty: the right entry that words rank lower still is rarely rescued by meaning.
     meaning_candidates: int = 10
-    # The confidence is a probability that the top entry is the right answer (see
-    # ``probability``): a logistic function of three pieces of evidence, with these
-    # weights (intercept, words, meaning, topic). They were fitted by logistic regression
-    # on the three benchmark FAQs' dev queries pooled, each FAQ weighing the same, by
-    # ``benchmarks/calibrate.py``; the second pair is the fit of words alone, used when
-    # the word vectors are missing.
-    calibration: tuple[float, float, float, float] = (-2.25, 2.05, 3.22, 1.96)
-    words_calibration: tuple[float, float] = (-1.37, 4.31)
-    # Default confidence threshold (score 0-100): below it, faq abstains. The score is a
-    # calibrated probability, so 50 answers when the answer is more likely right than
-    # wrong.
-    threshold: float = 50.0
+    # The confidence is the probability that the top entry is the right answer: a
+    # logistic function of the evidence (see ``Evidence``, ``probability``). The weights
+    # are fitted by ``benchmarks/calibrate.py`` on the six benchmark FAQs' dev queries
+    # pooled, each FAQ weighing the same, and checked leave-one-FAQ-out; the second set
+    # is fitted without meaning and topic, for when the word vectors are missing.
+    calibration: Weights = FITTED
+    words_calibration: Weights = FITTED_WORDS_ONLY
+    # Default confidence threshold (score 0-100): below it, faq abstains. A wrong answer
+    # given with confidence costs a user more than "not sure, here are the closest", so
+    # faq answers only when the answer is clearly more likely right than wrong.
+    threshold: float = 60.0
     # Two answers whose scores differ by less than this are "nearly tied".
     tie_margin: float = 5.0
     # Only this much of a query is read: a question longer than a page is not a question.
@@ -190,6 +209,7 @@ class Index(ABC):
 
     settings: Settings = DEFAULTS
     _lengths: list[int] | None = None  # the lengths of vocabulary(), for _typo_candidates
+    twins: dict[int, float] | None = None  # _twin's answer per entry number, once computed
 
     @property
     @abstractmethod
@@ -466,11 +486,25 @@ class MemoryIndex(Index):
 
 
 class Evidence(NamedTuple):
-    """What the confidence in the top entry is computed from (see :func:`probability`)."""
+    """What the confidence in the top entry is computed from (see :func:`probability`).
+    Each piece is a number, roughly 0-1, that a FAQ author can read in ``faq ask --explain``."""
 
     words: float  # how well the words match, 0-1 (see _word_match)
     meaning: float | None  # cosine of the query's and the entry's meaning; None: no vectors
     topic: float | None  # cosine of the query's meaning and the FAQ's (faq_topic)
+    lead: float  # words minus the runner-up's words: how far the best entry stands out
+    twin: float  # how close the entry's nearest other entry is (see _twin), 0-1
+    letters: float  # character n-gram similarity of the query and the entry's question
+
+
+class Candidate(NamedTuple):
+    """An entry being ranked, with what each stage found."""
+
+    doc: int
+    words: float  # exact BM25 relevance relative to the best candidate's, 0-1
+    letters: float  # character n-gram cosine with the question or its closest alternate
+    meaning: float | None = None  # cosine of meanings; None when not computed
+    relevance: float = 0.0  # the blend of the above that orders the entries
 
 
 class Assessment(NamedTuple):
@@ -479,6 +513,7 @@ class Assessment(NamedTuple):
 
     ranked: list[tuple[Entry, float]]
     evidence: Evidence
+    top: int  # the entry number of the first
 
 
 def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
@@ -486,114 +521,184 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
     scores the chance, in percent, that it is the right answer, the others that times
     their relevance relative to it, so scores are always sorted."""
     found = assess(index, query, limit)
-    if found is None:
-        return []
-    confidence = probability(found.evidence, index.settings)
+    return _scored(found, index.settings) if found else []
+
+
+def _scored(found: Assessment, settings: Settings) -> list[Match]:
+    confidence = probability(found.evidence, settings)
     return [
         Match(entry, round(min(max(100.0 * confidence * rel, 0.0), 100.0), 1))
         for entry, rel in found.ranked
     ]
 
 
+def contributions(evidence: Evidence, settings: Settings = DEFAULTS) -> dict[str, float]:
+    """Each piece of evidence's part in the score, in log-odds (the bias included): the
+    probability is the logistic function of their sum. Pieces that are unknown (no word
+    vectors) are left out, and the weights fitted without them are used."""
+    weights = settings.calibration
+    if evidence.meaning is None or evidence.topic is None:
+        weights = settings.words_calibration
+    parts = {"bias": weights.bias}
+    for name, value in evidence._asdict().items():
+        if value is not None:
+            parts[name] = getattr(weights, name) * value
+    return parts
+
+
 def probability(evidence: Evidence, settings: Settings = DEFAULTS) -> float:
     """The chance that the top entry answers the query: a logistic function of the
     evidence, with the weights of ``Settings.calibration``."""
-    if evidence.meaning is None or evidence.topic is None:
-        bias, w_words = settings.words_calibration
-        z = bias + w_words * evidence.words
-    else:
-        bias, w_words, w_meaning, w_topic = settings.calibration
-        z = bias + w_words * evidence.words + w_meaning * evidence.meaning
-        z += w_topic * evidence.topic
+    z = sum(contributions(evidence, settings).values())
     return 1.0 / (1.0 + math.exp(-z))
 
 
 def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
     """The ``limit`` best entries for ``query`` and the evidence for the first; None when
     no entry shares anything with it."""
-    s = index.settings
+    if limit <= 0:
+        return None
     groups = index.query_words(query)
+    query_vector = _query_vector(index, groups)
+    ranked = _ranking(index, query, groups, query_vector, limit)
+    if not ranked:
+        return None
+    topic = index.topic() if query_vector else None
+    top = ranked[0]
+    words = _word_match(index, groups, top.doc)
+    runner_up = _word_match(index, groups, ranked[1].doc) if len(ranked) > 1 else 0.0
+    evidence = Evidence(
+        words=words,
+        meaning=top.meaning,
+        topic=_dot(query_vector, topic) if query_vector and topic else None,
+        lead=words - runner_up,
+        twin=_twin(index, top.doc),
+        letters=top.letters,
+    )
+    best = top.relevance
+    ranked_entries = [(index.entry(c.doc), c.relevance / best) for c in ranked]
+    return Assessment(ranked_entries, evidence, top.doc)
+
+
+def _ranking(
+    index: Index,
+    query: str,
+    groups: dict[str, dict[str, float]],
+    query_vector: Vector | None,
+    limit: int,
+) -> list[Candidate]:
+    """The stages of ranking, in order: candidates from the postings, exact BM25, letters,
+    meaning. The ``limit`` best, or nothing when no entry shares anything with the query."""
+    s = index.settings
     terms: dict[str, float] = {}
     for group in groups.values():
         for term, weight in group.items():
             terms[term] = max(terms.get(term, 0.0), weight)
-    if not terms or not index.size or limit <= 0:
-        return None
+    if not terms or not index.size:
+        return []
     weights = {term: index.idf(term) * weight for term, weight in terms.items()}
-    # Candidates from the postings, whose lists for very common words are cut short...
+    pool = _candidates(index, weights, max(s.candidates, limit))
+    if not pool:
+        return []
+    lexical = _lexical(index, query, weights, pool)
+    blended = _with_meaning(index, query_vector, lexical)
+    if blended[0].relevance <= 0:  # nothing in common: no word, no letters, no meaning
+        return []
+    return blended[:limit]
+
+
+def _candidates(index: Index, weights: dict[str, float], size: int) -> list[int]:
+    """The ``size`` entries with the best approximate BM25 score, from postings whose
+    lists for very common words are cut short. A small FAQ is read whole: an entry that
+    shares no word with the query may still mean the same ("price of delivery", "how
+    much does shipping cost")."""
     approx: dict[int, float] = {}
     for term, weight in weights.items():
         for doc, impact in index.postings(term):
             approx[doc] = approx.get(doc, 0.0) + weight * impact
-    if index.size <= s.candidates:
-        # A small FAQ is read whole: an entry that shares no word with the query may
-        # still mean the same ("price of delivery", "how much does shipping cost").
+    if index.size <= index.settings.candidates:
         for doc in range(index.size):
             approx.setdefault(doc, 0.0)
-    if not approx:
-        return None
-    pool = heapq.nsmallest(max(s.candidates, limit), approx.items(), key=lambda kv: (-kv[1], kv[0]))
-    # ...then the exact BM25 relevance of each candidate, from its own terms.
-    relevance = []
-    for doc, _ in pool:
+    best = heapq.nsmallest(size, approx.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [doc for doc, _ in best]
+
+
+def _lexical(
+    index: Index, query: str, weights: dict[str, float], pool: list[int]
+) -> list[Candidate]:
+    """Each candidate's exact BM25 relevance, from its own terms, relative to the best,
+    and its character n-gram similarity: best first by their blend (``char_weight``)."""
+    s = index.settings
+    exact = []
+    for doc in pool:
         feats = index.features(doc)
-        exact = 0.0
-        for term, weight in weights.items():
-            if term in feats:
-                exact += weight * feats[term][0]
-        relevance.append((doc, exact))
-    best = max(rel for _, rel in relevance)
-    # Rerank the candidates with the character n-gram similarity...
+        exact.append(sum(w * feats[t][0] for t, w in weights.items() if t in feats))
+    best = max(exact)
     query_grams = _char_grams(query[: s.max_query_chars])
-    entries = {doc: index.entry(doc) for doc, _ in relevance}
-    lexical = []
-    for doc, rel in relevance:
-        entry = entries[doc]
-        char_sim = max(
+    found = []
+    for doc, relevance in zip(pool, exact, strict=True):
+        entry = index.entry(doc)
+        letters = max(
             _cosine(query_grams, _char_grams(p)) for p in (entry.question, *entry.alternates)
         )
-        words_part = rel / best if best > 0 else 0.0
-        lexical.append((doc, (1 - s.char_weight) * words_part + s.char_weight * char_sim))
-    # ...and with their meaning.
-    top_lexical = max(rel for _, rel in lexical)
-    vectors = word_vectors.default() if s.semantic_weight > 0 else None
-    query_vector = _query_vector(index, groups, vectors) if vectors else None
+        words = relevance / best if best > 0 else 0.0
+        blend = (1 - s.char_weight) * words + s.char_weight * letters
+        found.append(Candidate(doc, words, letters, relevance=blend))
+    found.sort(key=lambda c: (-c.relevance, c.doc))
+    return found
+
+
+def _with_meaning(
+    index: Index, query_vector: Vector | None, lexical: list[Candidate]
+) -> list[Candidate]:
+    """The candidates re-ordered by meaning blended with their lexical relevance
+    (``semantic_weight``). Meaning is computed for the first ``meaning_candidates``; the
+    others are credited with the least found among them, so that none overtakes one
+    that ranks above it by words."""
+    s = index.settings
+    top_lexical = lexical[0].relevance
     meaning: dict[int, float] = {}
-    if vectors and query_vector:
-        lexical.sort(key=lambda kv: (-kv[1], kv[0]))
-        for doc, _ in lexical[: s.meaning_candidates]:
-            entry_vector = _entry_vector(index, entries[doc], vectors)
-            meaning[doc] = _dot(query_vector, entry_vector) if entry_vector else 0.0
-    # A candidate beyond the first few is credited with the least meaning found among
-    # them, so that it never overtakes one that ranks above it by words.
+    vectors = word_vectors.default()
+    if query_vector and vectors:
+        for c in lexical[: s.meaning_candidates]:
+            entry_vector = _entry_vector(index, index.entry(c.doc), vectors)
+            meaning[c.doc] = _dot(query_vector, entry_vector) if entry_vector else 0.0
     least = min(meaning.values(), default=0.0)
-    blended = [
-        (
-            doc,
-            (1 - s.semantic_weight) * (rel / top_lexical if top_lexical > 0 else 0.0)
-            + s.semantic_weight * meaning.get(doc, least),
-        )
-        for doc, rel in lexical
-    ]
-    blended.sort(key=lambda kv: (-kv[1], kv[0]))
-    top_doc, top_rel = blended[0]
-    if top_rel <= 0:  # nothing in common: no word, no letters, no meaning
-        return None
-    topic = index.topic() if query_vector else None
-    evidence = Evidence(
-        _word_match(index, groups, top_doc),
-        meaning.get(top_doc) if meaning else None,
-        _dot(query_vector, topic) if query_vector and topic else None,
-    )
-    ranked = [(entries[doc], rel / top_rel) for doc, rel in blended[:limit]]
-    return Assessment(ranked, evidence)
+    blended = []
+    for c in lexical:
+        lexical_part = c.relevance / top_lexical if top_lexical > 0 else 0.0
+        m = meaning.get(c.doc, least)
+        relevance = (1 - s.semantic_weight) * lexical_part + s.semantic_weight * m
+        blended.append(c._replace(meaning=meaning.get(c.doc), relevance=relevance))
+    blended.sort(key=lambda c: (-c.relevance, c.doc))
+    return blended
 
 
-def _query_vector(
-    index: Index, groups: dict[str, dict[str, float]], vectors: WordVectors
-) -> Vector | None:
+def _twin(index: Index, doc: int) -> float:
+    """How close entry ``doc``'s nearest other entry is: asked the entry's own question,
+    the relevance of the best other entry relative to the entry's, 0-1. An entry with a
+    near twin in the FAQ is a less sure answer, whatever the query: its words fit the
+    twin almost as well. Computed once per entry and index."""
+    if index.twins is None:
+        index.twins = {}
+    cache = index.twins
+    if doc not in cache:
+        question = index.entry(doc).question
+        groups = index.query_words(question)
+        ranked = _ranking(index, question, groups, _query_vector(index, groups), 2)
+        own = next((c.relevance for c in ranked if c.doc == doc), None)
+        other = next((c.relevance for c in ranked if c.doc != doc), 0.0)
+        cache[doc] = min(other / own, 1.0) if own and own > 0 else 1.0
+    return cache[doc]
+
+
+def _query_vector(index: Index, groups: dict[str, dict[str, float]]) -> Vector | None:
     """The meaning of the query: its stems' vectors averaged, rare words weighing more.
-    A misspelt word stands for its best correction."""
+    A misspelt word stands for its best correction. None when meaning is off (no
+    vectors, or ``semantic_weight`` 0) or the table knows none of its words."""
+    vectors = word_vectors.default()
+    if vectors is None or index.settings.semantic_weight <= 0:
+        return None
     counts: Counter[str] = Counter()
     for word, group in groups.items():
         term = stem(word)
@@ -719,3 +824,112 @@ def closest_ids(ids: Iterable[str], wanted: str, limit: int = 3) -> list[str]:
     """Ids that look like ``wanted`` (for "did you mean" after an unknown id)."""
     found = process.extract(wanted, list(ids), limit=limit, score_cutoff=50)
     return [str(choice) for choice, _, _ in found]
+
+
+# What each piece of evidence is called when faq explains a score, in the order shown.
+EVIDENCE_LABELS = {
+    "meaning": "closeness in meaning",
+    "letters": "letters in common with the question",
+    "lead": "lead over the next entry in words",
+    "twin": "closeness of the entry's nearest twin",
+    "words": "share of words matched",
+    "topic": "closeness to what the FAQ is about",
+}
+
+
+class WordMatch(NamedTuple):
+    """One query word and what it stands for in the answer that was chosen."""
+
+    word: str  # as normalised from the query
+    found: str | None  # the entry's word it matched (stem, typo or joined word), if any
+    how: str | None  # "same" (the very word), "stem", "typo" or "joined"; None: no match
+    similarity: float  # 1.0, or the edit-distance similarity of a typo correction
+    where: str | None  # "question" (or an alternate), "answer", or None
+    in_faq: bool  # whether any entry of the FAQ uses it (or a correction of it)
+
+
+class Part(NamedTuple):
+    """A piece of evidence, its weight and its part in the log-odds of the score."""
+
+    name: str
+    label: str
+    value: float
+    weight: float
+    part: float
+
+
+class Explanation(NamedTuple):
+    """Why an entry is the answer and why its score is what it is."""
+
+    entry: Entry
+    score: float
+    words: list[WordMatch]
+    parts: list[Part]
+    bias: float
+    runner_up: Match | None  # the next entry, with its score
+
+    @property
+    def log_odds(self) -> float:
+        return self.bias + sum(p.part for p in self.parts)
+
+    @property
+    def unexplained(self) -> list[str]:
+        """The query's words that no entry of the FAQ uses (nor a correction of them)."""
+        return [w.word for w in self.words if not w.in_faq]
+
+
+def explain(index: Index, query: str) -> Explanation | None:
+    """Why the best entry for ``query`` is the best, and what its score is made of;
+    None when nothing is ranked."""
+    found = assess(index, query, 2)
+    if found is None:
+        return None
+    matches = _scored(found, index.settings)
+    weights = contributions(found.evidence, index.settings)
+    used = index.settings.calibration
+    if found.evidence.meaning is None or found.evidence.topic is None:
+        used = index.settings.words_calibration
+    parts = [
+        Part(name, label, value, getattr(used, name), weights[name])
+        for name, label in EVIDENCE_LABELS.items()
+        if (value := getattr(found.evidence, name)) is not None
+    ]
+    return Explanation(
+        matches[0].entry,
+        matches[0].score,
+        _word_matches(index, index.query_words(query), found.top),
+        parts,
+        weights["bias"],
+        matches[1] if len(matches) > 1 else None,
+    )
+
+
+def _better(a: WordMatch, b: WordMatch) -> bool:
+    """A match in the question beats one in the answer, then the closer spelling."""
+    return (a.where == "question", a.similarity) > (b.where == "question", b.similarity)
+
+
+def _word_matches(index: Index, groups: dict[str, dict[str, float]], doc: int) -> list[WordMatch]:
+    feats = index.features(doc)
+    entry = index.entry(doc)
+    surface: dict[str, str] = {}
+    for word in [*_question_words(entry), *words(entry.answer)]:
+        surface.setdefault(stem(word), word)
+    found = []
+    for word, group in groups.items():
+        in_faq = any(index.df(term) for term in group)
+        best: WordMatch | None = None
+        for term, similarity in group.items():
+            if term not in feats:
+                continue
+            where = "question" if feats[term][1] else "answer"
+            entry_word = surface.get(term, term)
+            if term == stem(word):
+                how = "same" if entry_word == word else "stem"
+            else:
+                how = "typo" if similarity < 1.0 else "joined"
+            candidate = WordMatch(word, entry_word, how, similarity, where, in_faq)
+            if best is None or _better(candidate, best):
+                best = candidate
+        found.append(best or WordMatch(word, None, None, 0.0, None, in_faq))
+    return found

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from faqcli.match import Match
+from faqcli.match import Explanation, Match, WordMatch
 from faqcli.model import Entry, Faq
 
 if TYPE_CHECKING:
@@ -63,8 +63,69 @@ def answer_dict(query: str, matches: Sequence[Match], confident: bool) -> dict[s
     }
 
 
+def explain_dict(explanation: Explanation) -> dict[str, Any]:
+    """The ``explain`` object of ``faq ask --json --explain`` (keys in the README)."""
+    e = explanation
+    return {
+        "id": e.entry.id,
+        "score": e.score,
+        "words": [w._asdict() for w in e.words],
+        "unexplained": e.unexplained,
+        "evidence": {
+            p.name: {"value": p.value, "weight": p.weight, "part": p.part} for p in e.parts
+        },
+        "bias": e.bias,
+        "log_odds": e.log_odds,
+        "runner_up": (
+            {"id": e.runner_up.entry.id, "score": e.runner_up.score} if e.runner_up else None
+        ),
+    }
+
+
+def _word_line(w: WordMatch) -> tuple[str, str]:
+    """A query word and what it matched, in words (for --explain)."""
+    if w.found is None:
+        return w.word, "in no entry of the FAQ" if not w.in_faq else "not in this entry"
+    how = {
+        None: "",
+        "same": "",
+        "stem": " (same stem)",
+        "typo": f" (typo, {w.similarity:.0%} alike)",
+        "joined": " (joined with the next word)",
+    }[w.how]
+    return w.word, f"{w.found}{how}, in the {w.where}"
+
+
+def _explain_lines(e: Explanation) -> list[str]:
+    """--explain as plain lines; the Rich renderer draws the same lines."""
+    lines = [f"Why {e.entry.id} (score {_score(e.score)}):", "", "Query words:"]
+    pairs = [(safe(word), safe(text)) for word, text in map(_word_line, e.words)]
+    width = max((len(word) for word, _ in pairs), default=0)
+    lines += [f"  {word.ljust(width)}  {text}" for word, text in pairs]
+    if e.unexplained:
+        lines.append("Nothing in the FAQ explains: " + ", ".join(safe(w) for w in e.unexplained))
+    lines += ["", "Evidence (value x weight = part in the log-odds of the score):"]
+    width = max(len(p.label) for p in e.parts)
+    for p in e.parts:
+        lines.append(f"  {p.label.ljust(width)}  {p.value:5.2f} x {p.weight:5.2f} = {p.part:+5.2f}")
+    lines.append(f"  {'bias'.ljust(width)}  {'':15}  {e.bias:+5.2f}")
+    lines.append(
+        f"  {'total'.ljust(width)}  {'':15}  {e.log_odds:+5.2f}"
+        f"  -> score {_score(e.score)} (1 / (1 + e^-total), in percent)"
+    )
+    if e.runner_up:
+        r = e.runner_up
+        lines.append("")
+        lines.append(
+            f"Next: {r.entry.id}, score {_score(r.score)} ({_score(e.score - r.score)} behind)"
+        )
+    return lines
+
+
 def _score(score: float) -> str:
-    return f"{score:.0f}"
+    """A score for people: whole percent, and never "100" for a chance short of
+    certainty (99.7 shows as 99)."""
+    return f"{min(score, 99.0) if score < 100.0 else score:.0f}"
 
 
 class Renderer(Protocol):
@@ -74,6 +135,7 @@ class Renderer(Protocol):
     def entries(self, faq: Faq) -> None: ...
     def entry(self, entry: Entry) -> None: ...
     def report(self, report: Report, name: str) -> None: ...
+    def explanation(self, explanation: Explanation) -> None: ...
 
 
 def _answer_parts(
@@ -132,6 +194,10 @@ class PlainRenderer:
             self._line("Also asked as: " + "; ".join(safe(a) for a in entry.alternates))
         if entry.tags:
             self._line("Tags: " + ", ".join(safe(t) for t in entry.tags))
+
+    def explanation(self, explanation: Explanation) -> None:
+        for line in _explain_lines(explanation):
+            self._line(line)
 
     def report(self, report: Report, name: str) -> None:
         for key, value in _report_rows(report):
@@ -223,6 +289,12 @@ class RichRenderer:
         for note in notes:
             self.console.print(Text(safe(note), style="dim"))
 
+    def explanation(self, explanation: Explanation) -> None:
+        from rich.text import Text
+
+        for line in _explain_lines(explanation):
+            self.console.print(Text(line), soft_wrap=True)
+
     def report(self, report: Report, name: str) -> None:
         from rich.table import Table
         from rich.text import Text
@@ -282,7 +354,13 @@ class _BuildBar:
 def _report_rows(report: Report) -> list[tuple[str, str]]:
     rows = []
     for key, value in report.metrics().items():
-        rows.append((key, str(value) if isinstance(value, int) else f"{value:.3f}"))
+        if value is None:
+            text = "-"  # e.g. no answer given, so no precision
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = f"{value:.3f}"
+        rows.append((key, text))
     return rows
 
 
