@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     assess = match.assess
     match.assess = remembering
-    match._query_vector = lambda index, groups, vectors: known[current["query"]]
+    match._query_vector = lambda index, groups: known[current["query"]]
     match._entry_vector = lambda index, entry, vectors: known[entry_text(entry)]
     # The FAQ's topic is made of the word vectors; it sets the confidence, never the order.
     match.MemoryIndex.topic = lambda self: None  # type: ignore[method-assign]
