@@ -3,12 +3,12 @@
 Run by hand:  pip install -e ".[bench]" && python benchmarks/calibrate.py [--bench DIR]
 
 For every dev query of the six benchmark FAQs the engine ranks the entries and reports
-its evidence for the top one (``faqcli.match.assess``). A logistic regression learns
+its evidence for the top one (``faqcli.engine.assess``). A logistic regression learns
 the chance that the top entry is the right answer (an out-of-scope query has none)
 from that evidence, the FAQs pooled, each weighing the same whatever its number of
 queries: one set of weights for every FAQ. The script prints
 
-1. the weights fitted on all six, to paste into ``faqcli/match.py`` (``FITTED``), and
+1. the weights fitted on all six, to paste into ``faqcli/engine/settings.py`` (``FITTED``), and
    the same without meaning and topic (``FITTED_WORDS_ONLY``, for when the word
    vectors are missing, fitted on the words-only ranking);
 2. the leave-one-FAQ-out table: for each FAQ, the weights fitted on the other five and
@@ -32,8 +32,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from faqcli.engine import (
+    DEFAULTS,
+    Evidence,
+    MemoryIndex,
+    Settings,
+    Weights,
+    assess,
+    probability,
+)
 from faqcli.evaluate import LabelledQuery, Report, report
-from faqcli.match import DEFAULTS, Evidence, MemoryIndex, Settings, Weights, assess, probability
 from faqcli.model import Entry
 from quality import DEFAULT_BENCH, NEAR_MISS, SETS, load_set
 
@@ -194,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     shipped = {**data, NEAR_MISS: near}
     table(
-        f"As shipped (the weights in faqcli/match.py, threshold {DEFAULTS.threshold:g})",
+        f"As shipped (the weights in faqcli/engine/settings.py, threshold {DEFAULTS.threshold:g})",
         {name: measure(rows, DEFAULTS, DEFAULTS.threshold) for name, rows in shipped.items()},
     )
     return 0

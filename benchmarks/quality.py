@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from faqcli import store
+from faqcli.engine import DEFAULTS, MemoryIndex
 from faqcli.evaluate import LabelledQuery, evaluate, parse_queries
-from faqcli.match import DEFAULTS, MemoryIndex
 from faqcli.model import Entry
 
 SETS = ("seed", "stackfaq", "covidfaq", "clinc150", "mqp", "powerplay11")

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import Result
 
 from faqcli import store
+from faqcli.engine import MemoryIndex
 from faqcli.errors import FaqDataError
 from faqcli.evaluate import (
     LabelledQuery,
@@ -21,7 +22,6 @@ from faqcli.evaluate import (
     report,
     wrong_at_90,
 )
-from faqcli.match import MemoryIndex
 
 from .conftest import SMALL_FAQ
 

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import Result
 
 from faqcli import index, store, vectors
+from faqcli.engine import MemoryIndex, rank
 from faqcli.index import SqliteIndex as SqliteIndexType
-from faqcli.match import MemoryIndex, rank
 
 WORDS = (
     "account password reset delete billing invoice refund order shipping delivery "
@@ -178,7 +178,7 @@ BUILDER = """
 import sys
 from pathlib import Path
 from faqcli import index
-from faqcli.match import rank
+from faqcli.engine import rank
 idx = index.build(Path(sys.argv[1]), Path(sys.argv[2])).index
 print(rank(idx, "how do I reset my password")[0].entry.id)
 """

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqcli import store, vectors
-from faqcli.match import (
+from faqcli.engine import (
     DEFAULTS,
     Evidence,
     Index,
@@ -245,3 +245,34 @@ def test_a_near_miss_is_refused_where_the_question_it_resembles_is_answered() ->
     supply store", asks something else: refused. Its model question is answered."""
     assert best(SMALL, "where is the office") == "office-location"
     assert best(SMALL, "where is the nearest office supply store") is None
+
+
+class _Compass:
+    """A stub meaning: a query or entry points north when it says "cat", east otherwise."""
+
+    def __init__(self, cat_is: list[float]) -> None:
+        self.cat_is = cat_is
+
+    def _vector(self, text: str) -> list[float]:
+        return self.cat_is if "cat" in text.lower() else [0.0, 1.0]
+
+    def query(self, text: str, query_words: object, rarity: object) -> list[float] | None:
+        return [1.0, 0.0]  # every query points north
+
+    def entry(self, entry: Entry, rarity: object) -> list[float] | None:
+        return self._vector(entry.question)
+
+    def topic(self, question_terms: object, rarity: object) -> list[float] | None:
+        return [1.0, 0.0]
+
+
+@pytest.mark.parametrize(("cat_is", "expected"), [([1.0, 0.0], "cat"), ([0.0, -1.0], "dog")])
+def test_the_meaning_component_is_passed_in(cat_is: list[float], expected: str) -> None:
+    """Ranking reads meaning through the Meaning interface: a stub decides between two
+    entries that words cannot tell apart, with no patching of the engine."""
+    entries = [
+        Entry("cat", "How do I feed my cat?", "Fish."),
+        Entry("dog", "How do I feed my dog?", "Meat."),
+    ]
+    index = MemoryIndex(entries, meaning=_Compass(cat_is))
+    assert rank(index, "how do I feed my pet")[0].entry.id == expected

@@ -7,8 +7,8 @@ import json
 
 from rich.console import Console
 
+from faqcli.engine import Match
 from faqcli.evaluate import Miss, Report
-from faqcli.match import Match
 from faqcli.model import Entry, Faq
 from faqcli.render import BuildProgress, PlainRenderer, RichRenderer, safe, to_json
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from faqcli import vectors
-from faqcli.match import stem
+from faqcli.engine import stem
 from faqcli.vectors import VectorsError, WordVectors
 
 

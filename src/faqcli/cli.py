@@ -12,18 +12,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import typer
 
 from faqcli import store
-from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError
-from faqcli.formats import Format
-from faqcli.match import (
+from faqcli.engine import (
     DEFAULTS,
     Index,
     MemoryIndex,
-    closest_ids,
     explain,
     is_confident,
     nearly_tied,
     rank,
 )
+from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError
+from faqcli.formats import Format
 from faqcli.model import Entry, Faq
 from faqcli.render import PlainRenderer, Renderer, answer_dict, explain_dict, safe, to_json
 
@@ -109,7 +108,7 @@ def _progress() -> Callable[[int], BuildReport] | None:
 
 
 def _unknown_id(entry_id: str, ids: list[str]) -> NotFoundError:
-    near = closest_ids(ids, entry_id)
+    near = store.closest_ids(ids, entry_id)
     hint = f"; did you mean: {', '.join(near)}" if near else ""
     return NotFoundError(f"no entry with id {entry_id!r}{hint}")
 

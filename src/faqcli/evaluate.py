@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from faqcli.engine import Index, rank
 from faqcli.errors import FaqDataError
-from faqcli.match import Index, rank
 
 RANKED = 10  # MRR@10 and hit@5 need the first ten
 KEYS = frozenset({"query", "expected"})

@@ -18,8 +18,8 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from faqcli import store
+from faqcli.engine.text import words
 from faqcli.errors import FaqDataError
-from faqcli.match import words
 from faqcli.model import Entry
 
 

@@ -7,7 +7,7 @@ content hash; it is rebuilt when the FAQ changes, when the engine's settings or 
 format change, and when it is corrupt or truncated. Builds write a temporary file and
 rename it into place, so concurrent builds leave one good index. When the cache
 cannot be written, the analysis is used in memory: results are the same either way,
-since ranking (``faqcli.match.rank``) sees only the ``Index`` interface.
+since ranking (``faqcli.engine.rank``) sees only the ``Index`` interface.
 """
 
 from __future__ import annotations
@@ -23,21 +23,20 @@ from typing import TYPE_CHECKING, Protocol
 
 from faqcli import store
 from faqcli import vectors as word_vectors
-from faqcli.match import (
-    DEFAULTS,
+from faqcli.engine.analysis import (
     Analysis,
     Features,
     Index,
     MemoryIndex,
     Posting,
-    Settings,
     Stats,
     analyse,
     entry_features,
-    faq_topic,
     idf,
     vocabulary_order,
 )
+from faqcli.engine.meaning import WordVectorMeaning
+from faqcli.engine.settings import DEFAULTS, Settings
 from faqcli.model import Entry
 from faqcli.vectors import Vector
 
@@ -89,7 +88,7 @@ def cache_file(faq_path: Path, cache_dir: Path) -> Path:
 
 
 def _fingerprint(settings: Settings) -> str:
-    # The FAQ's topic (see faqcli.match.faq_topic) is computed from the word vectors:
+    # The FAQ's topic (see faqcli.engine.meaning) is computed from the word vectors:
     # another table, or none, needs another index.
     table = word_vectors.default()
     return f"{FORMAT}:{settings!r}:{f'{table.dim}x{len(table)}' if table else 'no vectors'}"
@@ -138,7 +137,7 @@ class SqliteIndex(Index):
         return self._terms[term]
 
     def df(self, term: str) -> int:
-        # Meaning (see faqcli.match) weighs every stem of the best candidates by its
+        # Meaning (see faqcli.engine.meaning) weighs every stem of the best candidates by its
         # IDF: fetch the count alone, not the postings stored after it.
         if term in self._terms:
             row = self._terms[term]
@@ -155,7 +154,7 @@ class SqliteIndex(Index):
         docs, negated = array("i"), array("d")
         docs.frombytes(row[1])
         negated.frombytes(row[2])
-        return [(doc, -n) for doc, n in zip(docs, negated, strict=True)]
+        return [Posting(doc, -n) for doc, n in zip(docs, negated, strict=True)]
 
     def entry(self, doc: int) -> Entry:
         row = self._conn.execute("SELECT entry FROM docs WHERE doc = ?", (doc,)).fetchone()
@@ -259,7 +258,7 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
                 "INSERT INTO vocabulary VALUES (?)", ("\n".join(vocabulary_order(analysis.words)),)
             )
             stats = analysis.stats
-            topic = faq_topic(
+            topic = WordVectorMeaning(DEFAULTS).topic(
                 analysis.question_terms, lambda t: idf(stats.size, analysis.df.get(t, 0))
             )
             meta = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from faqcli.match import MemoryIndex, rank, words
+from faqcli.engine import MemoryIndex, rank, words
 from faqcli.model import Entry
 
 # An answer of fewer words than this is suspicious: "Yes." answers nothing on its own.

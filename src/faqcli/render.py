@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from faqcli.match import Explanation, Match, WordMatch
+from faqcli.engine import Explanation, Match, WordMatch
 from faqcli.model import Entry, Faq
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -381,3 +381,11 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         write_atomic(path, dump(out, detect_layout(text)))
     finally:
         lock.release()
+
+
+def closest_ids(ids: Iterable[str], wanted: str, limit: int = 3) -> list[str]:
+    """Ids that look like ``wanted`` (for "did you mean" after an unknown id)."""
+    from rapidfuzz import process
+
+    found = process.extract(wanted, list(ids), limit=limit, score_cutoff=50)
+    return [str(choice) for choice, _, _ in found]

@@ -5,7 +5,7 @@ Stems used in similar senses point in similar directions: *dangerous* lies near
 *risk* (cosine 0.65) and far from *banana* (0.07); *price* near *cost*, *flee* near
 *escape*, *motivated* near *reason*. The matching
 engine averages them into a vector for the query and for each candidate entry and
-compares the two (``faqcli.match``).
+compares the two (``faqcli.engine.meaning``).
 
 They are distilled from a sentence encoder (all-MiniLM-L6-v2) over the definitions
 and example sentences of WordNet 3.0 and the package descriptions of Debian, by

@@ -1,0 +1,65 @@
+"""Text normalisation: the words, stems and letter sequences every stage compares."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[^\W_]+")
+_STEMMER = Stemmer.Stemmer("english")
+
+# Words that make a sentence a question rather than say what it is about. They still
+# rank (in a FAQ *where* and *when* tell entries apart), but in the word match they
+# count for little: "how do I bake bread" shares "how do I" with half of any FAQ.
+# General English, not tuned to any FAQ.
+FUNCTION_WORDS = frozenset(
+    "a an the of to in on at for and or but if so is are was were be been being am do does "
+    "did i me my mine you your we our us it its this that these those there their they them "
+    "he she his her with from by as about can could would should will shall may might must "
+    "how what where when why who whom which whose not no any some s t".split()
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC, casefold, and drop diacritics: ``Ça Coûte`` -> ``ca coute``."""
+    if text.isascii():  # the common case, and NFKC and diacritics do nothing to it
+        return text.lower()
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of ``text``."""
+    return _WORD.findall(normalise(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball (Porter2) English stem: *defecting* and *defect* meet."""
+    return str(_STEMMER.stemWord(word))
+
+
+def char_grams(text: str) -> Counter[str]:
+    """Character 3- to 5-grams of the normalised words, with word boundaries marked."""
+    padded = " " + " ".join(words(text)) + " "
+    grams: Counter[str] = Counter()
+    for n in (3, 4, 5):
+        for i in range(len(padded) - n + 1):
+            grams[padded[i : i + n]] += 1
+    return grams
+
+
+def cosine(a: Counter[str], b: Counter[str]) -> float:
+    """The cosine of two bags of letter sequences, 0-1."""
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return dot / norm
