@@ -178,6 +178,30 @@ def test_paths_with_control_characters_print_safely(run: Run, tmp_path: Path) ->
     assert_safe(created.stderr)
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_export_to_a_terminal_sends_no_control_sequences(
+    run: Run, write_faq: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export keeps the text exactly in a file or a pipe, but a terminal gets it safe."""
+    path = write_faq([{"id": "e", "question": "Evil \x9b1m?", "answer": "Red \x1b[41m \u202e."}])
+    for fmt in ("json", "csv", "md", "seed"):
+        screen = Terminal()
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", screen)
+            patch.setattr(sys, "argv", ["faq", "--faq", str(path), "export", "-f", fmt])
+            with pytest.raises(SystemExit) as exited:
+                main()
+        assert exited.value.code == 0
+        assert "Red" in screen.getvalue()
+        assert_safe(screen.getvalue())
+    piped = run("--faq", str(path), "export", "-f", "csv")
+    assert "Red \x1b[41m \u202e." in piped.stdout
+
+
 # --- 3. a lone surrogate in the FAQ ---------------------------------------------------
 
 SURROGATE_FAQ = (
@@ -382,6 +406,31 @@ def test_a_reader_that_stops_early_is_not_an_error(
     proc.stdout.close()  # head has read its line and gone
     assert proc.wait(timeout=120) == ExitCode.OK
     assert proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize(
+    ("closed", "args"),
+    [
+        (0, ["ask", "-"]),
+        (0, ["add", "-q", "How do I pay?", "-a", "-"]),
+        (0, ["remove", "refund"]),
+        (1, ["list"]),
+        (2, ["show", "nope"]),
+    ],
+)
+def test_a_closed_standard_stream_is_no_traceback(
+    small_faq: Path, tmp_path: Path, closed: int, args: list[str]
+) -> None:
+    """faq ask - <&-, faq list >&-: Python makes a closed stream None."""
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli", "--faq", str(small_faq), *args],
+        capture_output=closed != 1,
+        preexec_fn=lambda: os.close(closed),
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        check=False,
+    )
+    assert result.returncode in (ExitCode.OK, ExitCode.NO_MATCH, ExitCode.USAGE)
+    assert b"Traceback" not in (result.stderr or b"")
 
 
 # --- 10. temporary files of killed writers -------------------------------------------

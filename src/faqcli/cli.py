@@ -390,14 +390,13 @@ def init(
 def _read_field(value: str | None, name: str) -> str:
     """A field from its option, from stdin for "-", or from a prompt on a terminal."""
     if value == "-":
+        data = sys.stdin.buffer.read()
         try:
-            return sys.stdin.buffer.read().decode("utf-8").strip("\n")
+            value = data.decode("utf-8").strip("\n")
         except UnicodeDecodeError as exc:
-            msg = (
-                f"--{name} -: standard input is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
-            )
+            msg = f"--{name} -: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x})"
             raise UsageError(msg) from None
-    if value is None:
+    elif value is None:
         if not sys.stdin.isatty():
             raise UsageError(f"--{name} is required")
         value = str(typer.prompt(name.capitalize()))
@@ -656,13 +655,20 @@ def export(
     if fmt is Format.AUTO:
         raise UsageError("--format auto is for import; choose json, csv, md or seed")
     faq = _load(ctx)
-    sys.stdout.write(formats.render(faq.entries, fmt, faq.title))
+    text = formats.render(faq.entries, fmt, faq.title)
+    # Exact for a file or a pipe; on a terminal, to be read, so no control sequences.
+    sys.stdout.write(safe(text) if sys.stdout.isatty() else text)
 
 
 def main() -> None:
     """Console-script entry point: usage errors become one line on stderr, exit 2."""
     import click
 
+    # A standard stream the caller closed (faq ask - <&-) is None to Python: read
+    # nothing from it, write nothing to it.
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
     try:
         code = app(standalone_mode=False, prog_name="faq")
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
