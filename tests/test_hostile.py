@@ -409,27 +409,31 @@ def test_a_reader_that_stops_early_is_not_an_error(
 
 
 @pytest.mark.parametrize(
-    ("closed", "args"),
+    ("closed", "args", "code"),
     [
-        (0, ["ask", "-"]),
-        (0, ["add", "-q", "How do I pay?", "-a", "-"]),
-        (0, ["remove", "refund"]),
-        (1, ["list"]),
-        (2, ["show", "nope"]),
+        (0, ["ask", "-"], ExitCode.OK),
+        (0, ["add", "-q", "How do I pay?", "-a", "-"], ExitCode.USAGE),  # the answer is empty
+        (0, ["remove", "refund"], ExitCode.OK),
+        (1, ["list"], ExitCode.OK),
+        (2, ["show", "nope", "--json"], ExitCode.NO_MATCH),
+        (2, ["--faq", "missing.json", "list"], ExitCode.DATA),
     ],
 )
 def test_a_closed_standard_stream_is_no_traceback(
-    small_faq: Path, tmp_path: Path, closed: int, args: list[str]
+    small_faq: Path, tmp_path: Path, closed: int, args: list[str], code: int
 ) -> None:
-    """faq ask - <&-, faq list >&-: Python makes a closed stream None."""
+    """faq ask - <&-, faq list >&-, faq list 2>&-: Python makes a closed stream None.
+    (A traceback would exit 1; with stderr closed, the exit code is all there is.)"""
     result = subprocess.run(
         [sys.executable, "-m", "faqcli", "--faq", str(small_faq), *args],
-        capture_output=closed != 1,
+        stdout=None if closed == 1 else subprocess.PIPE,
+        stderr=None if closed == 2 else subprocess.PIPE,
         preexec_fn=lambda: os.close(closed),
+        cwd=tmp_path,
         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
         check=False,
     )
-    assert result.returncode in (ExitCode.OK, ExitCode.NO_MATCH, ExitCode.USAGE)
+    assert result.returncode == code, result.stderr
     assert b"Traceback" not in (result.stderr or b"")
 
 
