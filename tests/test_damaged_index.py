@@ -17,6 +17,7 @@ import pytest
 from typer.testing import Result
 
 from faqcli import index, store
+from faqcli.errors import FaqDataError
 from faqcli.index import SqliteIndex
 from faqcli.match import Index, MemoryIndex
 
@@ -146,6 +147,27 @@ def test_every_kind_of_read_is_checked(
     memory = MemoryIndex(store.load(faq).entries)
     assert read(index.load(faq, cache_dir)) == read(memory)
     assert cache.read_bytes() != tampered
+
+
+def test_damage_found_after_the_faq_changed_is_a_clear_error(
+    built: tuple[Path, bytes, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The query read part of the old index; a rebuild would answer the rest from the
+    new FAQ, mixing the two: faq says so (exit 3) rather than answer from both."""
+    faq = built[0]
+    own = tmp_path / "faq.json"
+    own.write_bytes(faq.read_bytes())
+    cache_dir = tmp_path / "cache"
+    index.build(own, cache_dir)
+    loaded = index.load(own, cache_dir)
+    assert isinstance(loaded, SqliteIndex)
+    own.write_text(own.read_text(encoding="utf-8").replace('"How do I', '"Who do I', 1))
+    conn = sqlite3.connect(index.cache_file(own, cache_dir))
+    conn.execute("DELETE FROM docs WHERE doc = 3")
+    conn.commit()
+    conn.close()
+    with pytest.raises(FaqDataError, match=r"changed while faq was reading it; run the"):
+        loaded.entry(3)
 
 
 def test_a_sound_index_answers_without_rebuilding(
