@@ -332,7 +332,7 @@ def test_bundled_file_matches_the_seed_text() -> None:
             ["ask", "--top", "0", "x"],
             "faq: Invalid value for '--top' / '-n': 0 is not in the range",
         ),
-        (["ask", "--bogus", "x"], "faq: No such option '--bogus'."),
+        (["ask", "--bogus", "x"], "faq: No such option: --bogus"),
         (["ask"], "faq: Missing argument 'QUESTION'."),
     ],
 )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,8 +56,19 @@ def handles_errors(func: F) -> F:
         except FaqError as err:
             typer.echo(f"faq: {safe(err.message)}", err=True)
             raise typer.Exit(int(err.exit_code)) from None
+        except BrokenPipeError:
+            # Caught here, not left to Typer's main(), which would exit 1 for it.
+            raise _reader_gone() from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _reader_gone() -> typer.Exit:
+    """The reader of stdout went away (faq list | head): stop quietly, as grep does.
+    Output still buffered would fail again at exit, so it goes to /dev/null instead."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return typer.Exit(int(ExitCode.OK))
 
 
 def _renderer() -> Renderer:
@@ -130,6 +143,7 @@ def root(
         metavar="PATH",
         help="FAQ file to use. Default: $FAQ_FILE, else the bundled FAQ.",
         show_default=False,
+        readable=False,  # an unreadable FAQ is bad data (exit 3), as through $FAQ_FILE
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Do not use or write the persisted index of a large FAQ."
@@ -149,13 +163,37 @@ def root(
     ctx.obj = Options(faq, cache=not no_cache)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _query_text(text: str) -> str:
+    """A question as it reached faq, with bytes that were not UTF-8 (which Python hands
+    over as lone surrogates) shown as U+FFFD: the rest of the question still counts."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _questions(question: str) -> Iterator[str]:
     if question != "-":
-        yield question
+        yield _query_text(question)
         return
-    for line in sys.stdin:
-        if line.strip():
-            yield line.rstrip("\n")
+    # Bytes, not text: a line that is not UTF-8 is still a question, and only as much
+    # of a line as ranking reads is kept, however long the line.
+    keep = DEFAULTS.max_query_chars * 4  # bytes enough for that many characters
+    stdin = sys.stdin.buffer
+    while line := stdin.readline(keep):
+        if not line.endswith(b"\n"):
+            while (rest := stdin.readline(65536)) and not rest.endswith(b"\n"):
+                pass  # the rest of an overlong line: read and dropped, a piece at a time
+        text = line.decode("utf-8", "replace").rstrip("\r\n")[: DEFAULTS.max_query_chars]
+        if text.strip():
+            yield text
+
+
+def _finite(value: float | None) -> float | None:
+    """Refuse NaN, which click's range check lets through (every comparison is false)."""
+    if value is not None and math.isnan(value):
+        raise typer.BadParameter("nan is not a number")
+    return value
 
 
 @app.command(
@@ -186,6 +224,7 @@ def ask(
         "-t",
         min=0,
         max=100,
+        callback=_finite,
         help="Confidence (0-100) below which faq does not answer.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per question)."),
@@ -274,12 +313,24 @@ def eval_(
         ...,
         metavar="QUERIES.jsonl",
         help='JSON Lines of {"query": ..., "expected": id or null} (see below).',
+        readable=False,  # an unreadable file is bad data (exit 3), not a usage error
     ),
     threshold: float = typer.Option(
-        DEFAULTS.threshold, "--threshold", "-t", min=0, max=100, help="Confidence threshold."
+        DEFAULTS.threshold,
+        "--threshold",
+        "-t",
+        min=0,
+        max=100,
+        callback=_finite,
+        help="Confidence threshold.",
     ),
     fail_under: float | None = typer.Option(
-        None, "--fail-under", min=0, max=1, help="Exit 1 when hit@1 is below this fraction."
+        None,
+        "--fail-under",
+        min=0,
+        max=1,
+        callback=_finite,
+        help="Exit 1 when hit@1 is below this fraction.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
 ) -> None:
@@ -328,9 +379,8 @@ def index_(ctx: typer.Context) -> None:
         typer.echo(msg)
     else:
         size = built.bytes / 1_000_000
-        typer.echo(
-            f"indexed {built.entries} entries in {seconds:.1f} s: {built.path} ({size:.1f} MB)"
-        )
+        where = safe(str(built.path))
+        typer.echo(f"indexed {built.entries} entries in {seconds:.1f} s: {where} ({size:.1f} MB)")
 
 
 @app.command(epilog=examples("faq where", "faq --faq support.json where"))
@@ -338,7 +388,7 @@ def index_(ctx: typer.Context) -> None:
 def where(ctx: typer.Context) -> None:
     """Print which FAQ file is in use, and why."""
     source = _source(ctx)
-    typer.echo(f"{source.path}\t{source.reason}")
+    typer.echo(f"{safe(str(source.path))}\t{source.reason}")
 
 
 @app.command(epilog=examples("faq init", "faq init --empty team.json", "faq init --force old.json"))
@@ -363,20 +413,36 @@ def init(
         text = store.dump({"title": None, "entries": []}, store.Layout())
     else:
         text = store.read_text(store.bundled_path())
-    store.write_atomic(path, text)
-    typer.echo(f"created {path}", err=True)
+    store.save(path, text)
+    typer.echo(f"created {safe(str(path))}", err=True)
 
 
 def _read_field(value: str | None, name: str) -> str:
     """A field from its option, from stdin for "-", or from a prompt on a terminal."""
     if value == "-":
-        return sys.stdin.read().strip("\n")
-    if value is None:
+        data = sys.stdin.buffer.read()
+        try:
+            value = data.decode("utf-8").strip("\n")
+        except UnicodeDecodeError as exc:
+            msg = f"--{name} -: standard input is not UTF-8 text (byte 0x{data[exc.start]:02x})"
+            raise UsageError(msg) from None
+    elif value is None:
         if not sys.stdin.isatty():
             raise UsageError(f"--{name} is required")
         value = str(typer.prompt(name.capitalize()))
     if not value.strip():
         raise UsageError(f"the {name} is empty")
+    return _utf8(value, f"--{name}")
+
+
+def _utf8(value: str, option: str) -> str:
+    """Text for the FAQ, as typed: bytes that are not UTF-8 (lone surrogates to Python)
+    are refused, since they could be neither stored nor printed."""
+    bad = _SURROGATE.search(value)
+    if bad:
+        code = ord(bad.group())
+        byte = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+        raise UsageError(f"{option}: not UTF-8 text ({byte})")
     return value
 
 
@@ -404,6 +470,12 @@ def add(
     """Add an entry to the FAQ file (atomic and locked: concurrent adds all land)."""
     q = _read_field(question, "question")
     a = _read_field(answer, "answer")
+    if entry_id is not None:
+        problem = store.id_problem(_utf8(entry_id, "--id"))
+        if problem:
+            raise UsageError(f"--id {entry_id!r}: {problem}")
+    tags = [_utf8(t, "--tag") for t in tags]
+    alternates = [_utf8(a, "--alternate") for a in alternates]
     with store.editing(_source(ctx)) as doc:
         entries = doc["entries"]
         taken = {e["id"] for e in entries}
@@ -416,7 +488,7 @@ def add(
         if tags:
             entry["tags"] = tags
         entries.append(entry)
-    typer.echo(new_id)
+    typer.echo(safe(new_id))
 
 
 @app.command(epilog=examples("faq --faq support.json remove refund --yes"))
@@ -436,7 +508,7 @@ def remove(
         if entry_id not in ids:
             raise _unknown_id(entry_id, ids)
         del entries[ids.index(entry_id)]
-    typer.echo(f"removed {entry_id}", err=True)
+    typer.echo(f"removed {safe(entry_id)}", err=True)
 
 
 def _replace_entry(
@@ -514,13 +586,19 @@ def edit(
         if answer is not None:
             new["answer"] = _read_field(answer, "answer")
         if add_alternates:
-            new["alternates"] = [*current.alternates, *add_alternates]
+            new["alternates"] = [
+                *current.alternates,
+                *(_utf8(a, "--add-alternate") for a in add_alternates),
+            ]
         if tags:
-            new["tags"] = [*current.tags, *(t for t in tags if t not in current.tags)]
+            new["tags"] = [
+                *current.tags,
+                *(_utf8(t, "--tag") for t in tags if t not in current.tags),
+            ]
     store.from_document([new], "the edited entry")  # refuse an invalid entry up front
     with store.editing(source) as doc:
         _replace_entry(doc["entries"], current, new, str(source.path))
-    typer.echo(f"edited {new.get('id', entry_id)}", err=True)
+    typer.echo(f"edited {safe(str(new.get('id', entry_id)))}", err=True)
 
 
 @app.command(epilog=examples("faq check", "faq --faq support.json check --json"))
@@ -547,9 +625,9 @@ def check(
         typer.echo(to_json(findings, indent=2))
     elif findings:
         for f in findings:
-            typer.echo(f"{f['kind']}\t{f['id'] or '-'}\t{safe(str(f['message']))}")
+            typer.echo(f"{f['kind']}\t{safe(f['id'] or '-')}\t{safe(str(f['message']))}")
     else:
-        typer.echo(f"{source.path}: no findings")
+        typer.echo(f"{safe(str(source.path))}: no findings")
     if findings:
         raise typer.Exit(int(ExitCode.NO_MATCH))
 
@@ -564,7 +642,9 @@ def check(
 @handles_errors
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., metavar="FILE", help="The file to import entries from."),
+    file: Path = typer.Argument(
+        ..., metavar="FILE", help="The file to import entries from.", readable=False
+    ),
     fmt: Format = typer.Option(Format.AUTO, "--format", "-f", help="The file's format."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be added only."),
 ) -> None:
@@ -605,15 +685,23 @@ def export(
     if fmt is Format.AUTO:
         raise UsageError("--format auto is for import; choose json, csv, md or seed")
     faq = _load(ctx)
-    sys.stdout.write(formats.render(faq.entries, fmt, faq.title))
+    text = formats.render(faq.entries, fmt, faq.title)
+    # Exact for a file or a pipe; on a terminal, to be read, so no control sequences.
+    sys.stdout.write(safe(text) if sys.stdout.isatty() else text)
 
 
 def main() -> None:
     """Console-script entry point: usage errors become one line on stderr, exit 2."""
     import click
 
+    # A standard stream the caller closed (faq ask - <&-) is None to Python: read
+    # nothing from it, write nothing to it.
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
     try:
         code = app(standalone_mode=False, prog_name="faq")
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
     except click.exceptions.NoArgsIsHelpError as err:
         typer.echo(err.format_message(), err=True)  # bare `faq`: the help, as Typer does
         sys.exit(int(ExitCode.USAGE))
@@ -625,8 +713,5 @@ def main() -> None:
     except (KeyboardInterrupt, click.Abort):
         sys.exit(130)
     except BrokenPipeError:
-        # The reader went away (faq list | head): stop quietly, as grep does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(int(ExitCode.OK))
+        sys.exit(_reader_gone().exit_code)
     sys.exit(code if isinstance(code, int) else int(ExitCode.OK))

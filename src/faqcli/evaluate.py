@@ -132,6 +132,8 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FaqDataError(f"{name}:{number}:{exc.colno}: malformed JSON: {exc.msg}") from None
+        except RecursionError:
+            raise FaqDataError(f"{name}:{number}: malformed JSON: nested too deeply") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("query"), str):
             raise FaqDataError(f"{name}:{number}: expected an object with a string 'query'")
         unknown = sorted(set(obj) - KEYS)

@@ -13,7 +13,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -51,9 +52,11 @@ def detect(name: str, text: str) -> Format:
 
 def parse(text: str, fmt: Format, name: str) -> list[dict[str, Any]]:
     """Raw entries (``{"question", "answer", "id"?, "tags"?, "alternates"?}``)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = text.lstrip("\ufeff")
     if fmt is Format.AUTO:
         fmt = detect(name, text)
+    if fmt is not Format.CSV:  # CSV reads both line ends itself, and keeps a quoted \r\n
+        text = text.replace("\r\n", "\n")
     parsers = {
         Format.SEED: _parse_seed,
         Format.CSV: _parse_csv,
@@ -137,17 +140,20 @@ _CSV_FIELDS = ("question", "answer", "id", "tags", "alternates")
 def _render_csv(entries: Sequence[Entry]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # The csv module quotes a field holding a character of the line terminator, but not
+    # one holding "\r" when lines end in "\n": read back, that "\r" would end the row.
+    # Rows with one are written with every field quoted.
+    quoting = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(_CSV_FIELDS)
     for e in entries:
-        writer.writerow(
-            [
-                e.question,
-                e.answer,
-                e.id,
-                json.dumps(list(e.tags), ensure_ascii=False),
-                json.dumps(list(e.alternates), ensure_ascii=False),
-            ]
-        )
+        row = [
+            e.question,
+            e.answer,
+            e.id,
+            json.dumps(list(e.tags), ensure_ascii=False),
+            json.dumps(list(e.alternates), ensure_ascii=False),
+        ]
+        (quoting if any("\r" in field for field in row) else writer).writerow(row)
     return buf.getvalue()
 
 
@@ -159,7 +165,7 @@ def _list_cell(cell: str, name: str, line: int, column: str) -> list[str]:
     if cell.startswith("["):
         try:
             value = json.loads(cell)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise FaqDataError(f"{name}:{line}: column '{column}' is not a JSON list") from None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise FaqDataError(f"{name}:{line}: column '{column}' must list strings")
@@ -167,15 +173,44 @@ def _list_cell(cell: str, name: str, line: int, column: str) -> list[str]:
     return [part.strip() for part in cell.split("|") if part.strip()]
 
 
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row of a CSV text with the line it starts on, strictly: an unclosed quote or
+    text after a closing quote is an error naming the line, never a row swallowed into
+    the field before it. Fields may be of any length (the csv module stops at 128 KiB,
+    which a long answer exported by faq exceeds)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                problem = str(exc)
+                if "end of data" in problem:  # the csv module's words for an open quote
+                    problem = "a quoted field is never closed"
+                raise FaqDataError(f"{name}:{start}: malformed CSV: {problem}") from None
+            yield start, row
+    finally:
+        csv.field_size_limit(limit)
+
+
 def _parse_csv(text: str, name: str) -> list[dict[str, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    rows = _csv_rows(text, name)
+    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     if "question" not in header or "answer" not in header:
         raise FaqDataError(f"{name}:1: the header must name 'question' and 'answer' columns")
-    reader.fieldnames = header
     out = []
-    for row in reader:
-        line = reader.line_num
+    for line, cells in rows:
+        if not cells:
+            continue  # a blank line
+        if len(cells) > len(header):
+            msg = f"{name}:{line}: {len(cells)} fields but the header names {len(header)}"
+            raise FaqDataError(f"{msg}; is a field with a comma not quoted?")
+        row = dict(zip(header, cells, strict=False))
         raw: dict[str, Any] = {
             "question": row.get("question") or "",
             "answer": row.get("answer") or "",
@@ -234,7 +269,7 @@ def _parse_md(text: str, name: str) -> list[dict[str, Any]]:
             assert match is not None
             try:
                 meta = json.loads(match.group(1))
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 raise FaqDataError(f"{name}:{number}: unreadable faq comment") from None
             current.update({k: v for k, v in meta.items() if k in ("id", "tags", "alternates")})
         elif current is not None:
@@ -259,6 +294,11 @@ def _question_key(question: str) -> str:
     return " ".join(words(question))
 
 
+def _at(place: str) -> Callable[[str | None], str]:
+    """A place for :func:`faqcli.store.check_entry`'s messages: always ``place``."""
+    return lambda _ident: place
+
+
 def merge(
     existing: Sequence[dict[str, Any]], incoming: Sequence[dict[str, Any]], name: str
 ) -> Merge:
@@ -279,6 +319,9 @@ def merge(
         for key in ("question", "answer"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise FaqDataError(f"{where}: the {key} is missing or blank")
+        # Checked here, as the FAQ file will check it, so that an error names this file
+        # and line, and --dry-run finds what the import would refuse.
+        store.check_entry(entry, _at(where))
         key = _question_key(entry["question"])
         if entry.get("id") and str(entry["id"]) in ids:
             skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")

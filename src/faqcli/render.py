@@ -21,13 +21,20 @@ if TYPE_CHECKING:
 
     from faqcli.evaluate import Report
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidirectional overrides
-# that can make text display differently from what it is ("Trojan Source").
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls
+# that can make text display differently from what it is ("Trojan Source"), and lone
+# surrogates (bytes that were not UTF-8, which no terminal can be sent).
+_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def safe(text: str) -> str:
-    """``text`` with every terminal control character shown as a harmless symbol."""
+    """``text`` with every terminal control character shown as a harmless symbol.
+
+    Every piece of FAQ text, id, query, path and message passes through it on its way
+    to the terminal.
+    """
 
     def picture(m: re.Match[str]) -> str:
         code = ord(m.group())
@@ -36,14 +43,15 @@ def safe(text: str) -> str:
     return _UNSAFE.sub(picture, text.replace("\r\n", "\n"))
 
 
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def to_json(obj: Any, indent: int | None = None) -> str:
     """JSON that keeps every character of the text but carries no raw control byte.
 
-    ``json.dumps`` already escapes C0 controls; DEL, C1 controls and bidi overrides
-    are escaped here too, so the output is safe to print and parses back exactly.
+    ``json.dumps`` already escapes C0 controls; DEL, C1 controls, bidi overrides and
+    lone surrogates are escaped here too, so the output is safe to print, is UTF-8,
+    and parses back exactly.
     """
     text = json.dumps(obj, ensure_ascii=False, indent=indent)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -98,7 +106,7 @@ def _word_line(w: WordMatch) -> tuple[str, str]:
 
 def _explain_lines(e: Explanation) -> list[str]:
     """--explain as plain lines; the Rich renderer draws the same lines."""
-    lines = [f"Why {e.entry.id} (score {_score(e.score)}):", "", "Query words:"]
+    lines = [f"Why {safe(e.entry.id)} (score {_score(e.score)}):", "", "Query words:"]
     pairs = [(safe(word), safe(text)) for word, text in map(_word_line, e.words)]
     width = max((len(word) for word, _ in pairs), default=0)
     lines += [f"  {word.ljust(width)}  {text}" for word, text in pairs]
@@ -117,7 +125,7 @@ def _explain_lines(e: Explanation) -> list[str]:
         r = e.runner_up
         lines.append("")
         lines.append(
-            f"Next: {r.entry.id}, score {_score(r.score)} ({_score(e.score - r.score)} behind)"
+            f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({_score(e.score - r.score)} behind)"
         )
     return lines
 
@@ -170,7 +178,7 @@ class PlainRenderer:
         for i, m in enumerate(full):
             if i:
                 self._line()
-            self._line(f"{safe(m.entry.question)} [{m.entry.id}, score {_score(m.score)}]")
+            self._line(f"{safe(m.entry.question)} [{safe(m.entry.id)}, score {_score(m.score)}]")
             self._line(safe(m.entry.answer).strip("\n"))
         if not full:
             self._line(f"No confident answer for: {safe(query)}")
@@ -178,15 +186,15 @@ class PlainRenderer:
                 self._line("Did you mean:")
                 for m in suggestions:
                     self._line(
-                        f"  {m.entry.id}\t{safe(m.entry.question)} (score {_score(m.score)})"
+                        f"  {safe(m.entry.id)}\t{safe(m.entry.question)} (score {_score(m.score)})"
                     )
 
     def entries(self, faq: Faq) -> None:
         for e in faq.entries:
-            self._line(f"{e.id}\t{safe(e.question)}")
+            self._line(f"{safe(e.id)}\t{safe(e.question)}")
 
     def entry(self, entry: Entry) -> None:
-        self._line(f"{safe(entry.question)} [{entry.id}]")
+        self._line(f"{safe(entry.question)} [{safe(entry.id)}]")
         self._line()
         self._line(safe(entry.answer).strip("\n"))
         if entry.alternates:
@@ -207,7 +215,8 @@ class PlainRenderer:
             self._line("Worst misses (query, expected, got, rank of expected):")
             for miss in _worst(report):
                 rank = str(miss.rank) if miss.rank else ">10"
-                self._line(f"  {safe(miss.query)}\t{miss.expected}\t{miss.got}\t{rank}")
+                got = safe(miss.got) if miss.got else None
+                self._line(f"  {safe(miss.query)}\t{safe(miss.expected)}\t{got}\t{rank}")
 
 
 class RichRenderer:
@@ -229,7 +238,7 @@ class RichRenderer:
         )
         return Panel(
             body,
-            title=Text(entry.id, style="cyan"),
+            title=Text(safe(entry.id), style="cyan"),
             title_align="left",
             subtitle=Text(subtitle, style="dim"),
             subtitle_align="right",
@@ -256,7 +265,7 @@ class RichRenderer:
                     grid.add_column()
                 for m in suggestions:
                     grid.add_row(
-                        Text(m.entry.id, style="cyan"),
+                        Text(safe(m.entry.id), style="cyan"),
                         Text(safe(m.entry.question)),
                         Text(f"score {_score(m.score)}", style="dim"),
                     )
@@ -274,7 +283,9 @@ class RichRenderer:
         table.add_column("question")
         table.add_column("tags", style="dim")
         for e in faq.entries:
-            table.add_row(Text(e.id), Text(safe(e.question)), Text(", ".join(map(safe, e.tags))))
+            table.add_row(
+                Text(safe(e.id)), Text(safe(e.question)), Text(", ".join(map(safe, e.tags)))
+            )
         self.console.print(table)
 
     def entry(self, entry: Entry) -> None:
@@ -312,8 +323,8 @@ class RichRenderer:
             for miss in _worst(report):
                 misses.add_row(
                     Text(safe(miss.query)),
-                    Text(miss.expected),
-                    Text(miss.got or "-"),
+                    Text(safe(miss.expected)),
+                    Text(safe(miss.got or "-")),
                     str(miss.rank) if miss.rank else ">10",
                 )
             self.console.print(misses)

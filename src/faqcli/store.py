@@ -11,7 +11,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,14 +92,58 @@ def parse(text: str, name: str) -> Faq:
 
 
 def decode(text: str, name: str) -> Any:
-    """The JSON value in ``text``, or a one-line error with its line and column."""
+    """The JSON value in ``text``, or a one-line error with its line and column.
+
+    A string holding a lone surrogate (``"\\ud800"``, half of a character) is refused
+    here too: JSON's grammar allows it, but it is not text, and no file can hold it as
+    UTF-8, so a FAQ with one could be read but never printed or written back.
+    """
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         msg = f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
         raise FaqDataError(msg) from None
     except RecursionError:
         raise FaqDataError(f"{name}: malformed JSON: nested too deeply") from None
+    lone = _lone_surrogate(text)
+    if lone is not None:
+        offset, code = lone
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        msg = f"{name}:{line}:{col}: not Unicode text: a lone surrogate \\u{code:04x}"
+        raise FaqDataError(f"{msg} (half of a character)")
+    return value
+
+
+# Where a JSON text can hold a surrogate: a \uXXXX escape (any other escape is matched
+# too, so that an escaped backslash is never taken for the start of one), or a raw one.
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_ESCAPE_OR_SURROGATE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)|[\ud800-\udfff]", re.DOTALL)
+
+
+def _lone_surrogate(text: str) -> tuple[int, int] | None:
+    """The offset and code of the first surrogate in JSON ``text`` that is not half of an
+    escaped pair (``\\ud83d\\ude00`` is one character); None when there is none."""
+    if _MAYBE_SURROGATE.search(text) is None:  # the common case, at the speed of a scan
+        return None
+    high: tuple[int, int] | None = None  # an escaped high half waiting for its low half
+    for m in _ESCAPE_OR_SURROGATE.finditer(text):
+        hexa = m.group(1)
+        if high is not None:
+            if hexa and m.start() == high[0] + 6 and 0xDC00 <= int(hexa, 16) <= 0xDFFF:
+                high = None
+                continue
+            return high
+        if not m.group().startswith("\\"):
+            return m.start(), ord(m.group())  # a raw surrogate is never text
+        if hexa is None:
+            continue
+        code = int(hexa, 16)
+        if 0xD800 <= code <= 0xDBFF:
+            high = (m.start(), code)
+        elif 0xDC00 <= code <= 0xDFFF:
+            return m.start(), code
+    return high
 
 
 def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
@@ -133,17 +177,24 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
 
 
 def _entry(raw: Any, number: int, name: str, text: str | None) -> Entry:
+    return check_entry(raw, lambda ident: _where(name, text, number, ident))
+
+
+def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
+    """Validate one raw entry (a dict from a FAQ file or an import). ``where(id)`` words
+    the place for an error message; it is called only when there is an error."""
     if not isinstance(raw, dict):
-        where = _where(name, text, number, None)
-        raise FaqDataError(f"{where}: an entry must be an object, not {_kind(raw)}")
+        raise FaqDataError(f"{where(None)}: an entry must be an object, not {_kind(raw)}")
     raw_id = raw.get("id")
 
     def fail(problem: str) -> FaqDataError:
         ident = raw_id if isinstance(raw_id, str) else None
-        return FaqDataError(f"{_where(name, text, number, ident)}: {problem}")
+        return FaqDataError(f"{where(ident)}: {problem}")
 
-    if raw_id is not None and (not isinstance(raw_id, str) or not raw_id.strip()):
-        raise fail("field 'id' must be a non-blank string")
+    if raw_id is not None:
+        problem = id_problem(raw_id) if isinstance(raw_id, str) else "must be a non-blank string"
+        if problem:
+            raise FaqDataError(f"{where(None)}: field 'id' {problem}")
     values: dict[str, str] = {}
     for key in ("question", "answer"):
         if key not in raw:
@@ -162,13 +213,47 @@ def _entry(raw: Any, number: int, name: str, text: str | None) -> Entry:
         lists[key] = tuple(v for v in value if v.strip())
     extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
     return Entry(
-        id=raw_id.strip() if isinstance(raw_id, str) else "",
+        id=raw_id if isinstance(raw_id, str) else "",
         question=values["question"],
         answer=values["answer"],
         alternates=lists["alternates"],
         tags=lists["tags"],
         extra=extra,
     )
+
+
+ID_MAX = 200  # characters: room for any id a person types, none for a pasted paragraph
+# Characters an id may not hold, by Unicode category: an id is printed on its own and
+# typed back, so nothing in it may act on the terminal or hide from the eye.
+_ID_BANNED = {
+    "Cc": "control character",  # escape sequences, tabs, line breaks, BEL
+    "Cf": "format character",  # zero-width and bidirectional marks
+    "Cs": "lone surrogate",  # half of a character: not text
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+}
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an entry id (worded to follow "field 'id'"), or None.
+
+    An id is 1 to ``ID_MAX`` characters of printable text with no whitespace at either
+    end: no control or format characters, line or paragraph separators, or lone
+    surrogates. ``faq`` prints ids on their own (``faq list``, a panel's title) and
+    people type them back (``faq show ID``), so what is shown must be what is stored.
+    """
+    if not value.strip():
+        return "must be a non-blank string"
+    if len(value) > ID_MAX:
+        return f"is longer than {ID_MAX} characters"
+    if value != value.strip():
+        return "must not start or end with whitespace"
+    if not value.isprintable():  # isprintable() is stricter: look for what is banned
+        for ch in value:
+            kind = _ID_BANNED.get(unicodedata.category(ch))
+            if kind:
+                return f"holds a {kind} (U+{ord(ch):04X}); an id must be printable text"
+    return None
 
 
 def _fill_ids(entries: list[Entry]) -> list[Entry]:
@@ -301,26 +386,43 @@ def dump(doc: Any, layout: Layout) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so that a reader, or a crash, sees the old file or
     the new one, never a torn one: a temporary file in the same directory, flushed and
-    fsynced, then ``os.replace``, then the directory fsynced."""
+    fsynced, then ``os.replace``, then the directory fsynced.
+
+    A symbolic link is written through: its target is replaced and the link stays. A
+    file without write permission, or marked read-only (no write bit at all, which
+    holds even for root), is refused. Text that cannot be UTF-8 (a lone surrogate) is
+    refused before any file is made.
+    """
     import tempfile
 
-    directory = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        msg = f"{path}: cannot write: not Unicode text (a lone surrogate \\u{code:04x})"
+        raise FaqDataError(msg) from None
+    target = Path(os.path.realpath(path))
+    _refuse_read_only(target, path)
+    directory = target.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=directory)
     except OSError as exc:
         raise FaqDataError(f"{path}: cannot write: {exc.strerror or exc}") from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise FaqDataError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:  # KeyboardInterrupt and the like: leave no temporary file
+        tmp.unlink(missing_ok=True)
+        raise
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -333,7 +435,73 @@ def write_atomic(path: Path, text: str) -> None:
         os.close(dir_fd)
 
 
+def _refuse_read_only(target: Path, shown: Path) -> None:
+    """Refuse to replace a file the user may not write, or has marked read-only.
+
+    ``os.replace`` needs permission on the directory only, so without this a read-only
+    FAQ would be rewritten all the same.
+    """
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # no file yet (init), or one that cannot be seen: the write will say why
+    if not mode & 0o222:
+        msg = f"{shown}: permission denied: the file is read-only (mode {mode & 0o7777:04o})"
+        raise FaqDataError(msg)
+    if not os.access(target, os.W_OK):
+        raise FaqDataError(f"{shown}: permission denied: cannot write it")
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Delete the temporary files that writers of ``target`` killed mid-write left
+    behind. Called with the file's lock held, so no live writer owns one."""
+    # tempfile.mkstemp's names: the prefix, eight characters of its alphabet, the suffix.
+    own = re.compile(re.escape(_temp_prefix(target)) + r"[a-z0-9_]{8}\.tmp")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if own.fullmatch(name):
+            try:
+                (target.parent / name).unlink()
+            except OSError:
+                continue  # gone already, or not ours to delete: the write goes on
+
+
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[Path]:
+    """Hold the lock of the FAQ at ``path`` (``PATH.lock`` beside the file a symbolic
+    link points to, so that every name of one file shares one lock); yields the file's
+    real path."""
+    from filelock import FileLock, Timeout
+
+    target = Path(os.path.realpath(path))
+    lock = FileLock(str(target) + ".lock")
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise FaqDataError(f"{path}: another faq is writing it (lock held)") from None
+    except OSError as exc:
+        raise FaqDataError(f"{path}: cannot lock: {exc.strerror or exc}") from None
+    try:
+        yield target
+    finally:
+        lock.release()
+
+
+def save(path: Path, text: str) -> None:
+    """Write a whole new FAQ file (``faq init``), locked like every other write."""
+    with _locked(path) as target:
+        _remove_stale_temps(target)
+        write_atomic(path, text)
 
 
 @contextmanager
@@ -353,17 +521,8 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
             f"{source.path}: the bundled FAQ is read-only; run 'faq init' to make your "
             "own copy, or pass --faq PATH"
         )
-    from filelock import FileLock, Timeout
-
     path = source.path
-    lock = FileLock(str(path) + ".lock")
-    try:
-        lock.acquire(timeout=LOCK_TIMEOUT)
-    except Timeout:
-        raise FaqDataError(f"{path}: another faq is writing it (lock held)") from None
-    except OSError as exc:
-        raise FaqDataError(f"{path}: cannot lock: {exc.strerror or exc}") from None
-    try:
+    with _locked(path) as target:
         text = read_text(path)
         raw = decode(text, str(path))
         faq = from_document(raw, str(path), text)  # refuse to edit a file already invalid
@@ -378,9 +537,8 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         yield doc
         out: Any = doc["entries"] if bare else doc
         from_document(out, str(path))
+        _remove_stale_temps(target)
         write_atomic(path, dump(out, detect_layout(text)))
-    finally:
-        lock.release()
 
 
 def closest_ids(ids: Iterable[str], wanted: str, limit: int = 3) -> list[str]:

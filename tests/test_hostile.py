@@ -1,0 +1,683 @@
+"""Hostile input gets a clear error and loses nothing (issue 12): one test or more per
+defect found by trying to break faq. The damaged-index defects are in
+test_damaged_index.py, the fuzz suite in test_fuzz.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import Result
+
+from faqcli import store
+from faqcli.cli import main
+from faqcli.engine import Match
+from faqcli.errors import ExitCode, FaqDataError
+from faqcli.evaluate import Miss, Report
+from faqcli.model import Entry, Faq
+from faqcli.render import PlainRenderer, RichRenderer
+
+from . import unprivileged
+from .conftest import SMALL_FAQ
+
+Run = Callable[..., Result]
+
+EVIL_ID = "x\x1b]0;PWNED\x07\x1b[41m"
+# What must never reach a terminal: ESC, BEL, CSI (C1), a bidi override, a surrogate.
+UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\ud800")
+
+
+def assert_safe(text: str) -> None:
+    for char in UNSAFE:
+        assert char not in text, f"{char!r} reached the output: {text!r}"
+
+
+def temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def faq_process(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[bytes]]:
+    """Run ``python -m faqcli`` with byte arguments and stdin, the user's folders in
+    tmp_path; extra environment variables on top."""
+
+    def run(
+        *args: str | bytes, input: bytes | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        environ = {k: v for k, v in os.environ.items() if k != "FAQ_FILE"}
+        environ.update(XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
+        environ.update(XDG_DATA_HOME=str(tmp_path / "xdg-data"), **(env or {}))
+        return subprocess.run(
+            [sys.executable, "-m", "faqcli", *args],
+            input=input,
+            capture_output=True,
+            env=environ,
+            check=False,
+            timeout=120,
+        )
+
+    return run
+
+
+# --- 1. control sequences in ids ------------------------------------------------------
+
+
+def test_an_id_with_control_characters_is_bad_data_naming_the_file_and_entry(
+    run: Run, write_faq: Any
+) -> None:
+    path = write_faq(
+        {"entries": [{"id": EVIL_ID, "question": "What about an evil id?", "answer": "Words."}]}
+    )
+    for args in (("list",), ("ask", "evil id"), ("show", "x"), ("export",)):
+        result = run("--faq", str(path), *args)
+        assert result.exit_code == ExitCode.DATA
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"faq: {path}:3: entry 1: field 'id' holds a control character (U+001B); "
+            "an id must be printable text\n"
+        )
+    check = run("--faq", str(path), "check")
+    assert check.exit_code == ExitCode.NO_MATCH
+    assert check.stdout.startswith("invalid\t-\t")
+    assert_safe(check.stdout)
+
+
+@pytest.mark.parametrize(
+    ("new_id", "problem"),
+    [
+        (EVIL_ID, "holds a control character (U+001B)"),
+        ("tab\there", "holds a control character (U+0009)"),
+        ("zero\u200bwidth", "holds a format character (U+200B)"),
+        ("right\u202eleft", "holds a format character (U+202E)"),
+        ("line\u2028break", "holds a line separator (U+2028)"),
+        (" pay ", "must not start or end with whitespace"),
+        ("x" * 201, "is longer than 200 characters"),
+        ("   ", "must be a non-blank string"),
+    ],
+)
+def test_add_refuses_an_id_that_is_not_printable_text(
+    run: Run, small_faq: Path, new_id: str, problem: str
+) -> None:
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "add", "--id", new_id, "-q", "Q?", "-a", "A b c.")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("faq: --id ")
+    assert problem in result.stderr
+    assert_safe(result.stderr)
+    assert small_faq.read_bytes() == before
+
+
+@pytest.mark.parametrize("new_id", ["café-ñ", "with inner space", "数字", "x" * 200, "a/b:c"])
+def test_ids_of_printable_text_are_accepted(run: Run, small_faq: Path, new_id: str) -> None:
+    result = run("--faq", str(small_faq), "add", "--id", new_id, "-q", "Q?", "-a", "A b c.")
+    assert (result.exit_code, result.stdout) == (0, new_id + "\n")
+    assert run("--faq", str(small_faq), "show", new_id).exit_code == 0
+
+
+def _evil_entry(text: str) -> Entry:
+    """An entry carrying control text in every field (the renderers must not trust ids
+    to have been validated)."""
+    return Entry(EVIL_ID, f"Question {text}?", f"Answer {text}.", (f"alt {text}",), (text,))
+
+
+RENDER_CALLS: list[tuple[str, tuple[Any, ...]]] = [
+    ("answer", ("q \x1b[2J", [Match(_evil_entry("\x9b1m"), 90.0)], True, False, 1)),
+    (
+        "answer",
+        (
+            "q",
+            [Match(_evil_entry("\u202e"), 90.0), Match(_evil_entry("\x07"), 88.0)],
+            True,
+            True,
+            1,
+        ),
+    ),
+    ("answer", ("q \x1b[2J", [Match(_evil_entry("\x1b]0;t\x07"), 20.0)], False, False, 1)),
+    ("entries", (Faq((_evil_entry("\x1b[41m"),), title="T\x1b]0;title\x07"),)),
+    ("entry", (_evil_entry("\x1b[41m \ud800"),)),
+    (
+        "report",
+        (Report(in_scope=1, misses=[Miss("q\x1b[2J", EVIL_ID, EVIL_ID, None)]), "q\x1b.jsonl"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "args"), RENDER_CALLS)
+def test_every_field_a_renderer_prints_is_safe(method: str, args: tuple[Any, ...]) -> None:
+    """Ids, questions, answers, alternates, tags, titles, queries and names, in panel
+    titles, tables and plain lines: no control character reaches the output."""
+    plain = io.StringIO()
+    getattr(PlainRenderer(plain), method)(*args)
+    rich = io.StringIO()
+    getattr(RichRenderer(Console(file=rich, width=80, color_system=None)), method)(*args)
+    for text in (plain.getvalue(), rich.getvalue()):
+        assert text
+        assert_safe(text)
+
+
+def test_paths_with_control_characters_print_safely(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "evil\x1b[41m\x07.json"
+    path.write_text(json.dumps(SMALL_FAQ), encoding="utf-8")
+    for args in (("where",), ("check",), ("show", "nope")):
+        result = run("--faq", str(path), *args)
+        assert result.stdout + result.stderr
+        assert_safe(result.stdout + result.stderr)
+    created = run("init", str(tmp_path / "new\x1b[2J.json"))
+    assert created.exit_code == 0
+    assert_safe(created.stderr)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_export_to_a_terminal_sends_no_control_sequences(
+    run: Run, write_faq: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export keeps the text exactly in a file or a pipe, but a terminal gets it safe."""
+    path = write_faq([{"id": "e", "question": "Evil \x9b1m?", "answer": "Red \x1b[41m \u202e."}])
+    for fmt in ("json", "csv", "md", "seed"):
+        screen = Terminal()
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", screen)
+            patch.setattr(sys, "argv", ["faq", "--faq", str(path), "export", "-f", fmt])
+            with pytest.raises(SystemExit) as exited:
+                main()
+        assert exited.value.code == 0
+        assert "Red" in screen.getvalue()
+        assert_safe(screen.getvalue())
+    piped = run("--faq", str(path), "export", "-f", "csv")
+    assert "Red \x1b[41m \u202e." in piped.stdout
+
+
+# --- 3. a lone surrogate in the FAQ ---------------------------------------------------
+
+SURROGATE_FAQ = (
+    '{"entries": [\n'
+    '  {"id": "pay", "question": "Comment payer ?", "answer": "Par carte \\ud800 seulement."},\n'
+    '  {"id": "où", "question": "Où êtes-vous ?", "answer": "À Paris, au port."}\n'
+    "]}\n"
+)
+
+
+def test_a_lone_surrogate_in_the_faq_is_bad_data_with_its_place(run: Run, write_faq: Any) -> None:
+    path = write_faq(SURROGATE_FAQ)
+    for args in (("list",), ("ask", "payer"), ("show", "pay"), ("export", "-f", "csv")):
+        result = run("--faq", str(path), *args)
+        assert result.exit_code == ExitCode.DATA, args
+        assert result.stderr == (
+            f"faq: {path}:2:69: not Unicode text: a lone surrogate \\ud800 (half of a character)\n"
+        )
+    check = run("--faq", str(path), "check")
+    assert check.exit_code == ExitCode.NO_MATCH
+    assert "lone surrogate" in check.stdout
+
+
+def test_add_to_a_faq_with_a_lone_surrogate_changes_nothing(run: Run, write_faq: Any) -> None:
+    path = write_faq(SURROGATE_FAQ)
+    result = run("--faq", str(path), "add", "-q", "New question?", "-a", "New answer here.")
+    assert result.exit_code == ExitCode.DATA
+    assert path.read_text(encoding="utf-8") == SURROGATE_FAQ
+    assert temp_files(path.parent) == []
+
+
+def test_an_escaped_surrogate_pair_is_one_character(run: Run, write_faq: Any) -> None:
+    path = write_faq('[{"id": "s", "question": "Smile?", "answer": "Yes \\ud83d\\ude00 always."}]')
+    result = run("--faq", str(path), "show", "s")
+    assert result.exit_code == 0
+    assert "Yes \U0001f600 always." in result.stdout
+
+
+def test_write_atomic_refuses_text_that_is_not_unicode_and_leaves_no_file(tmp_path: Path) -> None:
+    with pytest.raises(FaqDataError, match=r"cannot write: not Unicode text"):
+        store.write_atomic(tmp_path / "faq.json", '[{"question": "\ud800"}]')
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- 4. input that is not UTF-8 -------------------------------------------------------
+
+# Under C.UTF-8 Python hands over undecodable bytes as surrogates and writes them back
+# raw; under en_US.UTF-8 (emulated here, the locale may not be installed) its streams
+# are strict and such text raises.
+LOCALES = {
+    "C.UTF-8": {"LC_ALL": "C.UTF-8"},
+    "strict streams": {"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"},
+}
+
+
+@pytest.mark.parametrize("env", LOCALES.values(), ids=LOCALES.keys())
+def test_add_with_text_that_is_not_utf8_is_a_usage_error(
+    faq_process: Any, small_faq: Path, env: dict[str, str]
+) -> None:
+    before = small_faq.read_bytes()
+    for args in (
+        ["-q", b"how do I \xff pay", "-a", "by card only please"],
+        ["-q", "How do I pay?", "-a", "-"],
+        ["-q", "How do I pay?", "-a", "By card.", "--tag", b"bad\xfe"],
+    ):
+        result = faq_process("--faq", str(small_faq), "add", *args, input=b"by \xff card", env=env)
+        assert result.returncode == ExitCode.USAGE, result.stderr
+        assert b"not UTF-8 text" in result.stderr
+        assert b"Traceback" not in result.stderr
+    assert small_faq.read_bytes() == before
+    assert temp_files(small_faq.parent) == []
+
+
+@pytest.mark.parametrize("env", LOCALES.values(), ids=LOCALES.keys())
+def test_ask_with_a_question_that_is_not_utf8_answers_the_rest(
+    faq_process: Any, small_faq: Path, env: dict[str, str]
+) -> None:
+    as_json = faq_process("--faq", str(small_faq), "ask", "--json", b"zzz \xff qqq", env=env)
+    assert as_json.returncode in (ExitCode.OK, ExitCode.NO_MATCH), as_json.stderr
+    assert json.loads(as_json.stdout.decode("utf-8"))["query"] == "zzz \ufffd qqq"
+    plain = faq_process("--faq", str(small_faq), "ask", b"reset my \xff password", env=env)
+    assert plain.returncode == ExitCode.OK, plain.stderr
+    assert "> " not in plain.stdout.decode("utf-8")
+    lines = b"zzz \xff qqq\nhow do I reset my \xfe password\n"
+    batch = faq_process("--faq", str(small_faq), "ask", "--json", "-", input=lines, env=env)
+    assert batch.returncode == ExitCode.OK, batch.stderr
+    docs = [json.loads(line) for line in batch.stdout.decode("utf-8").splitlines()]
+    assert [d["query"] for d in docs] == ["zzz \ufffd qqq", "how do I reset my \ufffd password"]
+    assert docs[1]["answer"]["id"] == "reset-password"
+
+
+# --- 5. a FAQ that is a symbolic link -------------------------------------------------
+
+
+def test_a_faq_that_is_a_symlink_is_written_through(run: Run, tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "faq.json"
+    real.parent.mkdir()
+    real.write_text(json.dumps(SMALL_FAQ, indent=2), encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    added = run("--faq", str(link), "add", "-q", "How do I pay?", "-a", "By card only.")
+    removed = run("--faq", str(link), "remove", "refund", "--yes")
+    assert (added.exit_code, removed.exit_code) == (0, 0)
+    assert link.is_symlink() and link.resolve() == real
+    ids = [e.id for e in store.load(real).entries]
+    assert "how-do-i-pay" in ids and "refund" not in ids
+    assert temp_files(tmp_path) == temp_files(real.parent) == []
+
+
+# --- 6. CSV round trips ----------------------------------------------------------------
+
+
+def test_csv_export_then_import_keeps_carriage_returns_and_long_answers(
+    run: Run, write_faq: Any, tmp_path: Path
+) -> None:
+    path = write_faq(
+        [
+            {"id": "cr", "question": "Carriage?", "answer": "line\rtwo words"},
+            {"id": "crlf", "question": "Windows?", "answer": "first\r\nsecond line"},
+            {"id": "long", "question": "Long?", "answer": "word " * 40_000 + "end"},
+            {"id": "plain", "question": "Plain?", "answer": "Nothing odd here."},
+        ]
+    )
+    exported = run("--faq", str(path), "export", "--format", "csv")
+    assert exported.exit_code == 0
+    dump = tmp_path / "dump.csv"
+    dump.write_bytes(exported.stdout_bytes)  # .stdout would turn "\r\n" into "\n"
+    empty = write_faq([], "empty.json")
+    imported = run("--faq", str(empty), "import", str(dump))
+    assert (imported.exit_code, imported.stdout) == (0, "added 4 entries, skipped 0 duplicates\n")
+    assert store.load(empty).entries == store.load(path).entries
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            'question,answer\nQ one?,"He said hi\nQ two?,Answer two\n',
+            ":2: malformed CSV: a quoted field is never closed",
+        ),
+        (
+            'question,answer\nQ one?,"a1\nQ two?,"a2"\nQ three?,a3\n',
+            ":2: malformed CSV: ',' expected after '\"'",
+        ),
+        (
+            "question,answer\nQ one?,Yes, but only on Mondays\n",
+            ":2: 3 fields but the header names 2; is a field with a comma not quoted?",
+        ),
+    ],
+)
+def test_malformed_csv_is_an_error_naming_its_line(
+    run: Run, small_faq: Path, tmp_path: Path, text: str, error: str
+) -> None:
+    before = small_faq.read_bytes()
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text(text, encoding="utf-8")
+    for dry in ((), ("--dry-run",)):
+        result = run("--faq", str(small_faq), "import", *dry, str(csv_file))
+        assert result.exit_code == ExitCode.DATA
+        assert result.stderr == f"faq: {csv_file}{error}\n"
+    assert small_faq.read_bytes() == before
+
+
+# --- 9. the typer/click pair: one suggestion, and a closed pipe is not an error ---------
+
+
+def test_a_mistyped_command_suggests_the_right_one_once() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli", "aks", "x"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert result.stderr.count("Did you mean") == 1
+    assert "Did you mean 'ask'?" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["list"], ["export", "-f", "csv"], ["ask", "--json", "-"]])
+def test_a_reader_that_stops_early_is_not_an_error(
+    tmp_path: Path, faq_process: Any, command: list[str]
+) -> None:
+    """faq list | head -1, with far more output than a pipe holds: exit 0, no message."""
+    entries = [
+        {"id": f"e{i}", "question": f"Question number {i} about shipping?", "answer": "Soon."}
+        for i in range(5000)
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    questions = b"where is my shipping\n" * 3000
+    env = {k: v for k, v in os.environ.items() if k != "FAQ_FILE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg-cache")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "faqcli", "--faq", str(path), *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    if command[0] == "ask":
+        proc.stdin.write(questions)
+    proc.stdin.close()
+    assert proc.stdout.readline()
+    proc.stdout.close()  # head has read its line and gone
+    assert proc.wait(timeout=120) == ExitCode.OK
+    assert proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize(
+    ("closed", "args", "code"),
+    [
+        (0, ["ask", "-"], ExitCode.OK),
+        (0, ["add", "-q", "How do I pay?", "-a", "-"], ExitCode.USAGE),  # the answer is empty
+        (0, ["remove", "refund"], ExitCode.OK),
+        (1, ["list"], ExitCode.OK),
+        (2, ["show", "nope", "--json"], ExitCode.NO_MATCH),
+        (2, ["--faq", "missing.json", "list"], ExitCode.DATA),
+    ],
+)
+def test_a_closed_standard_stream_is_no_traceback(
+    small_faq: Path, tmp_path: Path, closed: int, args: list[str], code: int
+) -> None:
+    """faq ask - <&-, faq list >&-, faq list 2>&-: Python makes a closed stream None.
+    (A traceback would exit 1; with stderr closed, the exit code is all there is.)"""
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli", "--faq", str(small_faq), *args],
+        stdout=None if closed == 1 else subprocess.PIPE,
+        stderr=None if closed == 2 else subprocess.PIPE,
+        preexec_fn=lambda: os.close(closed),
+        cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        check=False,
+    )
+    assert result.returncode == code, result.stderr
+    assert b"Traceback" not in (result.stderr or b"")
+
+
+# --- 10. temporary files of killed writers -------------------------------------------
+
+WRITER = """
+import sys
+from pathlib import Path
+from faqcli import store
+text = '[{"question": "Q?", "answer": "%s"}]\\n' % ("x" * 20_000_000)
+while True:
+    store.write_atomic(Path(sys.argv[1]), text)
+"""
+
+
+def test_a_write_removes_temp_files_that_killed_writers_left(run: Run, small_faq: Path) -> None:
+    folder = small_faq.parent
+    for _ in range(20):  # SIGKILL a writer while its temporary file exists
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(small_faq)])
+        deadline = time.monotonic() + 30
+        while not temp_files(folder) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if temp_files(folder):
+            break
+    left = temp_files(folder)
+    assert left, "no writer was caught mid-write"
+    (folder / f".{small_faq.name}.abcd_123.tmp").write_text("stale")  # as mkstemp names them
+    others = [".other.json.abcd_123.tmp", f".{small_faq.name}.notes.tmp"]  # not its own
+    for name in others:
+        (folder / name).write_text("keep me")
+    small_faq.write_text(json.dumps(SMALL_FAQ), encoding="utf-8")
+    result = run("--faq", str(small_faq), "add", "-q", "How do I pay?", "-a", "By card only.")
+    assert result.exit_code == 0
+    assert temp_files(folder) == sorted(others)
+    assert len(store.load(small_faq).entries) == len(SMALL_FAQ["entries"]) + 1
+
+
+# --- 11. a read-only FAQ ----------------------------------------------------------------
+
+WRITES = {
+    "add": ["add", "-q", "How do I pay?", "-a", "By card only."],
+    "remove": ["remove", "refund", "--yes"],
+    "edit": ["edit", "refund", "--answer", "Within 30 days."],
+}
+
+
+@pytest.mark.parametrize("args", WRITES.values(), ids=WRITES.keys())
+def test_a_read_only_faq_is_not_rewritten(run: Run, small_faq: Path, args: list[str]) -> None:
+    before = small_faq.read_bytes()
+    small_faq.chmod(0o444)
+    result = run("--faq", str(small_faq), *args)
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr == (
+        f"faq: {small_faq}: permission denied: the file is read-only (mode 0444)\n"
+    )
+    assert small_faq.read_bytes() == before
+    assert small_faq.stat().st_mode & 0o777 == 0o444
+
+
+def test_init_force_over_a_read_only_file_is_refused(run: Run, small_faq: Path) -> None:
+    small_faq.chmod(0o444)
+    result = run("init", "--force", "--empty", str(small_faq))
+    assert result.exit_code == ExitCode.DATA
+    assert "read-only" in result.stderr
+    assert len(store.load(small_faq).entries) == len(SMALL_FAQ["entries"])
+
+
+def test_a_faq_the_user_may_not_write_is_not_rewritten(small_faq: Path, tmp_path: Path) -> None:
+    """Write permission, not the write bits alone: a file that is someone else's."""
+    if os.geteuid() == 0:
+        os.chown(small_faq, 65534, 65534)  # nobody's, mode 0644: root without override may read
+    else:
+        small_faq.chmod(0o444)
+    before = small_faq.read_bytes()
+    result = unprivileged.run(
+        [sys.executable, "-m", "faqcli", "--faq", str(small_faq), *WRITES["add"]],
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
+    assert result.returncode == ExitCode.DATA, result.stderr
+    assert result.stderr.startswith(f"faq: {small_faq}: permission denied")
+    assert small_faq.read_bytes() == before
+
+
+# --- 12. an unreadable FAQ --------------------------------------------------------------
+
+
+def test_an_unreadable_faq_is_exit_3_however_it_is_named(small_faq: Path, tmp_path: Path) -> None:
+    small_faq.chmod(0)
+    env = {k: v for k, v in os.environ.items() if k != "FAQ_FILE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    faq = [sys.executable, "-m", "faqcli"]
+    by_option = unprivileged.run([*faq, "--faq", str(small_faq), "list"], env=env)
+    by_env = unprivileged.run([*faq, "list"], env={**env, "FAQ_FILE": str(small_faq)})
+    for result in (by_option, by_env):
+        assert result.returncode == ExitCode.DATA
+        assert result.stderr == f"faq: {small_faq}: permission denied\n"
+
+
+def test_unreadable_import_and_eval_files_are_exit_3(small_faq: Path, tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text("question,answer\nQ?,A b c.\n")
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"query": "password", "expected": null}\n')
+    data.chmod(0)
+    queries.chmod(0)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    faq = [sys.executable, "-m", "faqcli", "--faq", str(small_faq)]
+    for args, path in ((["import", str(data)], data), (["eval", str(queries)], queries)):
+        result = unprivileged.run([*faq, *args], env=env)
+        assert result.returncode == ExitCode.DATA
+        assert result.stderr == f"faq: {path}: permission denied\n"
+
+
+# --- 13. deep nesting -------------------------------------------------------------------
+
+DEEP = "[" * 100_000
+NESTED = {
+    "eval JSONL": ("q.jsonl", f'{{"query": {DEEP}}}\n', ":1: malformed JSON: nested too deeply"),
+    "Markdown meta": (
+        "in.md",
+        f'## Q?\n<!-- faq: {{"id": {DEEP}}} -->\n\nAn answer.\n',
+        ":2: unreadable faq comment",
+    ),
+    "CSV tags": ("in.csv", f"question,answer,tags\nQ?,An answer,{DEEP}\n", ":2: column 'tags'"),
+}
+
+
+@pytest.mark.parametrize(("name", "text", "error"), NESTED.values(), ids=NESTED.keys())
+def test_deep_nesting_is_a_one_line_error(
+    run: Run, small_faq: Path, tmp_path: Path, name: str, text: str, error: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    command = "eval" if name.endswith(".jsonl") else "import"
+    result = run("--faq", str(small_faq), command, str(path))
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr.startswith(f"faq: {path}{error}")
+    assert result.stderr.count("\n") == 1
+
+
+# --- 14. Markdown meta with bad types ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meta", "problem"),
+    [
+        ('{"id": 5, "tags": "x"}', "field 'id' must be a non-blank string"),
+        ('{"id": "pay", "tags": "x"}', "field 'tags' must be a list of strings"),
+        ('{"id": "pay", "alternates": [1]}', "field 'alternates' must be a list of strings"),
+        ('{"id": "pay\\u001b[2J"}', "field 'id' holds a control character (U+001B)"),
+    ],
+)
+def test_markdown_meta_with_bad_types_is_refused_naming_the_markdown_file(
+    run: Run, small_faq: Path, tmp_path: Path, meta: str, problem: str
+) -> None:
+    before = small_faq.read_bytes()
+    md = tmp_path / "in.md"
+    md.write_text(f"## How do I pay?\n<!-- faq: {meta} -->\n\nBy card only.\n", encoding="utf-8")
+    for dry in (("--dry-run",), ()):
+        result = run("--faq", str(small_faq), "import", *dry, str(md))
+        assert result.exit_code == ExitCode.DATA
+        assert result.stderr.startswith(f"faq: {md}:1: {problem}")
+    assert small_faq.read_bytes() == before
+
+
+# --- 15. --threshold nan ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "--threshold", "nan", "reset my password"],
+        ["eval", "q.jsonl", "--threshold", "NaN"],
+        ["eval", "q.jsonl", "--fail-under", "nan"],
+    ],
+)
+def test_nan_is_not_a_threshold(run: Run, small_faq: Path, tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "q.jsonl").write_text('{"query": "password", "expected": "reset-password"}\n')
+    args = [str(tmp_path / a) if a == "q.jsonl" else a for a in args]
+    result = run("--faq", str(small_faq), *args)
+    assert result.exit_code == ExitCode.USAGE
+    assert "nan is not a number" in result.stderr
+
+
+# --- 16. ids with leading or trailing whitespace ----------------------------------------
+
+
+def test_an_id_with_surrounding_spaces_is_refused_not_silently_stripped(
+    run: Run, write_faq: Any
+) -> None:
+    path = write_faq([{"id": " pay ", "question": "How do I pay?", "answer": "By card."}])
+    before = path.read_bytes()
+    expected = f"faq: {path}:2: entry 1: field 'id' must not start or end with whitespace\n"
+    for args in (("list",), ("show", "pay"), ("remove", "pay", "--yes"), ("edit", "pay")):
+        result = run("--faq", str(path), *args)
+        assert (result.exit_code, result.stderr) == (ExitCode.DATA, expected)
+    assert path.read_bytes() == before
+
+
+# --- 17. ask - reads no more of a line than it uses ------------------------------------
+
+
+class Endless(io.RawIOBase):
+    """Standard input of one line of ``size`` bytes, then a short question, made as it
+    is read so that the test itself holds none of it."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+        self.tail = b"\nhow do I reset my password\n"
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self.left:
+            n = min(len(view), self.left)
+            view[:n] = b"p" * n
+            self.left -= n
+            return n
+        n = min(len(view), len(self.tail))
+        view[:n] = self.tail[:n]
+        self.tail = self.tail[n:]
+        return n
+
+
+def test_ask_stdin_reads_no_more_of_a_line_than_it_answers(
+    run: Run, small_faq: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One 50 MB line: a question is cut at 2,000 characters, so memory stays small."""
+    stdin = io.TextIOWrapper(io.BufferedReader(Endless(50_000_000)), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(sys, "argv", ["faq", "--faq", str(small_faq), "ask", "--json", "-"])
+    tracemalloc.start()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            main()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert exited.value.code == 0
+    assert peak < 10_000_000
+    docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [len(d["query"]) for d in docs] == [2000, len("how do I reset my password")]
+    assert docs[1]["answer"]["id"] == "reset-password"
