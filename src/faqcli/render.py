@@ -124,9 +124,8 @@ def _explain_lines(e: Explanation) -> list[str]:
     if e.runner_up:
         r = e.runner_up
         lines.append("")
-        lines.append(
-            f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({_score(e.score - r.score)} behind)"
-        )
+        behind = _score(e.score - r.score)
+        lines.append(f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({behind} behind)")
     return lines
 
 
