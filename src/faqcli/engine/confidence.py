@@ -32,7 +32,7 @@ class Evidence(NamedTuple):
     topic: float | None  # cosine of the query's meaning and the FAQ's topic
     lead: float  # words minus the runner-up's words: how far the best entry stands out
     twin: float  # how close the entry's nearest other entry is (see rank.twin), 0-1
-    letters: float  # character n-gram similarity of the query and the entry's question
+    letters: float  # letters shared by the content words (see rank.content_letters)
 
 
 def weights_for(evidence: Evidence, settings: Settings = DEFAULTS) -> Weights:

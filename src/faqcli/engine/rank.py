@@ -29,7 +29,7 @@ from faqcli.engine.analysis import Index
 from faqcli.engine.confidence import Evidence, probability, word_match
 from faqcli.engine.meaning import QueryWords, dot
 from faqcli.engine.settings import DEFAULTS, Settings
-from faqcli.engine.text import char_grams, cosine
+from faqcli.engine.text import char_grams, content_words, cosine
 from faqcli.model import Entry
 from faqcli.vectors import Vector
 
@@ -97,7 +97,7 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
         topic=dot(query_vector, topic) if query_vector and topic else None,
         lead=words - runner_up,
         twin=twin(index, top.doc),
-        letters=top.letters,
+        letters=content_letters(index, query, top.doc),
     )
     best = top.relevance
     entries = [(index.entry(c.doc), c.relevance / best) for c in ranked]
@@ -193,6 +193,18 @@ def with_meaning(
         blended.append(c._replace(meaning=meaning.get(c.doc), relevance=relevance))
     blended.sort(key=lambda c: (-c.relevance, c.doc))
     return blended
+
+
+def content_letters(index: Index, query: str, doc: int) -> float:
+    """The letters the query shares with entry ``doc``'s question (or closest alternate),
+    counting only the words that say what a question is about: "how do I" in common is
+    no evidence that "how do I bake bread" asks "How do I pay?"."""
+    grams = char_grams(" ".join(content_words(query[: index.settings.max_query_chars])))
+    entry = index.entry(doc)
+    return max(
+        cosine(grams, char_grams(" ".join(content_words(p))))
+        for p in (entry.question, *entry.alternates)
+    )
 
 
 def twin(index: Index, doc: int) -> float:

@@ -38,6 +38,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
+def content_words(text: str) -> list[str]:
+    """The normalised words of ``text`` that are not function words."""
+    return [w for w in words(text) if w not in FUNCTION_WORDS]
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball (Porter2) English stem: *defecting* and *defect* meet."""
