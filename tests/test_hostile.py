@@ -25,8 +25,19 @@ from faqcli.cli import main
 from faqcli.engine import Match
 from faqcli.errors import ExitCode, FaqDataError
 from faqcli.evaluate import Miss, Report
-from faqcli.model import Entry, Faq
+from faqcli.lint import Finding
+from faqcli.model import Entry
 from faqcli.render import PlainRenderer, RichRenderer
+from faqcli.results import (
+    Answer,
+    Changed,
+    CheckReport,
+    EntryList,
+    EntryShown,
+    Evaluation,
+    Imported,
+)
+from faqcli.results import Result as Shown
 
 from . import unprivileged
 from .conftest import SMALL_FAQ
@@ -131,36 +142,29 @@ def _evil_entry(text: str) -> Entry:
     return Entry(EVIL_ID, f"Question {text}?", f"Answer {text}.", (f"alt {text}",), (text,))
 
 
-RENDER_CALLS: list[tuple[str, tuple[Any, ...]]] = [
-    ("answer", ("q \x1b[2J", [Match(_evil_entry("\x9b1m"), 90.0)], True, False, 1)),
-    (
-        "answer",
-        (
-            "q",
-            [Match(_evil_entry("\u202e"), 90.0), Match(_evil_entry("\x07"), 88.0)],
-            True,
-            True,
-            1,
-        ),
+RESULTS: list[Shown] = [
+    Answer("q \x1b[2J", (Match(_evil_entry("\x9b1m"), 90.0),), 60.0),
+    Answer("q", (Match(_evil_entry("\u202e"), 90.0), Match(_evil_entry("\x07"), 88.0)), 60.0),
+    Answer("q \x1b[2J", (Match(_evil_entry("\x1b]0;t\x07"), 20.0),), 60.0, heading=True),
+    EntryList((_evil_entry("\x1b[41m"),), title="T\x1b]0;title\x07"),
+    EntryShown(_evil_entry("\x1b[41m \ud800")),
+    Evaluation(
+        "q\x1b.jsonl", Report(in_scope=1, misses=[Miss("q\x1b[2J", EVIL_ID, EVIL_ID, None)])
     ),
-    ("answer", ("q \x1b[2J", [Match(_evil_entry("\x1b]0;t\x07"), 20.0)], False, False, 1)),
-    ("entries", (Faq((_evil_entry("\x1b[41m"),), title="T\x1b]0;title\x07"),)),
-    ("entry", (_evil_entry("\x1b[41m \ud800"),)),
-    (
-        "report",
-        (Report(in_scope=1, misses=[Miss("q\x1b[2J", EVIL_ID, EVIL_ID, None)]), "q\x1b.jsonl"),
-    ),
+    CheckReport(Path("evil\x1b[2J.json"), (Finding("clash", EVIL_ID, "x\x1b[2J"),)),
+    Changed("removed", Path("x"), EVIL_ID),
+    Imported((EVIL_ID,), ("evil\x1b[2J.csv:3: skipped",)),
 ]
 
 
-@pytest.mark.parametrize(("method", "args"), RENDER_CALLS)
-def test_every_field_a_renderer_prints_is_safe(method: str, args: tuple[Any, ...]) -> None:
+@pytest.mark.parametrize("result", RESULTS, ids=lambda r: type(r).__name__)
+def test_every_field_a_renderer_prints_is_safe(result: Shown) -> None:
     """Ids, questions, answers, alternates, tags, titles, queries and names, in panel
     titles, tables and plain lines: no control character reaches the output."""
     plain = io.StringIO()
-    getattr(PlainRenderer(plain), method)(*args)
+    PlainRenderer(plain).render(result)
     rich = io.StringIO()
-    getattr(RichRenderer(Console(file=rich, width=80, color_system=None)), method)(*args)
+    RichRenderer(Console(file=rich, width=80, color_system=None), rich).render(result)
     for text in (plain.getvalue(), rich.getvalue()):
         assert text
         assert_safe(text)

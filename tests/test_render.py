@@ -1,71 +1,150 @@
-"""Rendering: Rich output printed into a StringIO console, and the JSON helpers."""
+"""Rendering: results drawn into a StringIO console at a fixed width and compared whole
+with golden files (``tests/golden/``), plain lines, and the JSON helpers.
+
+After a deliberate change of the output, rewrite the golden files with
+``FAQ_UPDATE_GOLDEN=1 pytest tests/test_render.py`` and read the diff.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import os
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from faqcli.engine import Match
 from faqcli.evaluate import Miss, Report
-from faqcli.model import Entry, Faq
-from faqcli.render import BuildProgress, PlainRenderer, RichRenderer, safe, to_json
+from faqcli.lint import Finding
+from faqcli.model import Entry
+from faqcli.render import (
+    BuildProgress,
+    JsonRenderer,
+    PlainRenderer,
+    RichRenderer,
+    json_of,
+    safe,
+    to_json,
+)
+from faqcli.results import (
+    Answer,
+    Changed,
+    CheckReport,
+    EntryList,
+    EntryShown,
+    Evaluation,
+    Imported,
+    Result,
+)
 
+GOLDEN = Path(__file__).parent / "golden"
 ENTRY = Entry(
     "pay", "How do I pay?", "Use **a card** or [bold]cash[/bold].", ("payment",), ("billing",)
 )
-OTHER = Entry("refund", "Can I get a refund?", "Yes.")
+OTHER = Entry("refund", "Can I get a refund?", "Yes, within *14 days*.")
 
 
-def render_rich(method: str, *args: object) -> str:
+def rich(result: Result) -> str:
     out = io.StringIO()
-    console = Console(file=out, width=60, color_system=None)
-    getattr(RichRenderer(console), method)(*args)
+    console = Console(file=out, width=60, color_system=None, legacy_windows=False)
+    RichRenderer(console, out).render(result)
     return out.getvalue()
 
 
-def test_rich_answer_shows_question_markdown_answer_and_score() -> None:
-    text = render_rich("answer", "pay", [Match(ENTRY, 91.0)], True, False, 1)
-    assert "pay" in text and "How do I pay?" in text and "score 91" in text
+def plain(result: Result) -> str:
+    out = io.StringIO()
+    PlainRenderer(out).render(result)
+    return out.getvalue()
+
+
+GOLDEN_CASES: dict[str, Result] = {
+    "ask-answer": Answer("how do i pay", (Match(ENTRY, 91.04), Match(OTHER, 12.0)), 60.0),
+    "ask-tie": Answer("pay or refund", (Match(ENTRY, 80.0), Match(OTHER, 78.0)), 60.0),
+    "ask-none": Answer("weather", (Match(ENTRY, 10.0), Match(OTHER, 0.2)), 60.0),
+    "list": EntryList((ENTRY, OTHER), "Shop"),
+    "show": EntryShown(ENTRY),
+    "check-findings": CheckReport(
+        Path("shop.json"),
+        (
+            Finding("short-answer", "refund", "the answer has 2 word(s)"),
+            Finding("clash", "pay", "'How do I pay?' finds refund first (refund 70 vs pay 60)"),
+        ),
+    ),
+    "check-clean": CheckReport(Path("shop.json"), ()),
+}
+
+
+@pytest.mark.parametrize("name", GOLDEN_CASES)
+def test_rich_output_matches_its_golden_file(name: str) -> None:
+    text = rich(GOLDEN_CASES[name])
+    golden = GOLDEN / f"{name}.txt"
+    if os.environ.get("FAQ_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_rich_answer_renders_markdown_and_keeps_markup_literal() -> None:
+    text = rich(GOLDEN_CASES["ask-answer"])
     assert "a card" in text and "**" not in text  # Markdown is rendered, not shown raw
     assert "[bold]cash[/bold]" in text  # Rich markup in FAQ text stays literal
-    assert "╭" in text
 
 
-def test_rich_answer_when_nearly_tied_says_so_and_shows_both() -> None:
-    text = render_rich("answer", "q", [Match(ENTRY, 80.0), Match(OTHER, 78.0)], True, True, 1)
-    assert "Two answers fit about equally well" in text
-    assert "How do I pay?" in text and "Can I get a refund?" in text
-
-
-def test_rich_no_answer_offers_did_you_mean_with_ids() -> None:
-    text = render_rich(
-        "answer", "weather", [Match(ENTRY, 10.0), Match(OTHER, 5.0)], False, False, 1
+def test_plain_answer_is_stable_lines() -> None:
+    assert plain(GOLDEN_CASES["ask-answer"]) == (
+        "How do I pay? [pay, score 91]\nUse **a card** or [bold]cash[/bold].\n"
     )
-    assert "No confident answer for: weather" in text
-    assert "Did you mean:" in text
-    assert "pay" in text and "refund" in text
 
 
-def test_rich_list_is_a_table_with_tags() -> None:
-    text = render_rich("entries", Faq((ENTRY, OTHER), "Shop"))
-    assert "Shop" in text and "billing" in text
-    assert "┃ id" in text  # box drawing on a terminal
+def test_plain_no_answer_suggests_only_what_shares_something() -> None:
+    """A suggestion whose score rounds to 0 is a guess: refund (0.2) is not offered."""
+    assert plain(GOLDEN_CASES["ask-none"]) == (
+        "No confident answer for: weather\nDid you mean:\n  pay\tHow do I pay? (score 10)\n"
+    )
+
+
+def test_a_score_short_of_certainty_never_shows_as_100() -> None:
+    text = plain(Answer("q", (Match(ENTRY, 99.7),), 60.0))
+    assert "score 99]" in text
+
+
+def test_reports_of_changes_go_to_stderr_but_the_new_id_to_stdout() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    renderer = PlainRenderer(out, err)
+    renderer.render(Changed("added", Path("f.json"), "pay"))
+    renderer.render(Changed("removed", Path("f.json"), "refund"))
+    renderer.render(Imported(("a",), ("x.csv:2: skipped, same question as 'pay'",)))
+    assert out.getvalue() == "pay\nadded 1 entries, skipped 1 duplicates\n"
+    assert err.getvalue() == "removed refund\nx.csv:2: skipped, same question as 'pay'\n"
+
+
+def test_evaluation_below_fail_under_says_so_on_stderr_in_text_and_json() -> None:
+    result = Evaluation("q.jsonl", Report(in_scope=2, hit1=0.5), fail_under=0.8)
+    for renderer_class in (PlainRenderer, JsonRenderer):
+        out, err = io.StringIO(), io.StringIO()
+        renderer_class(out, err).render(result)
+        assert err.getvalue() == "faq: hit@1 0.500 is below --fail-under 0.8\n"
 
 
 def test_rich_report_has_metrics_and_misses() -> None:
     report = Report(in_scope=2, hit1=0.5, misses=[Miss("q", "pay", "refund", None)])
-    text = render_rich("report", report, "queries.jsonl")
+    text = rich(Evaluation("queries.jsonl", report))
     assert "hit@1" in text and "0.500" in text and ">10" in text
 
 
-def test_plain_answer_is_stable_lines() -> None:
-    out = io.StringIO()
-    PlainRenderer(out).answer("pay", [Match(ENTRY, 91.04)], True, False, 1)
-    assert out.getvalue() == (
-        "How do I pay? [pay, score 91]\nUse **a card** or [bold]cash[/bold].\n"
-    )
+def test_json_of_an_answer_without_explain_has_no_explain_key() -> None:
+    doc = json_of(GOLDEN_CASES["ask-none"])
+    assert set(doc) == {"query", "answer", "matches"}
+    assert doc["answer"] is None and [m["id"] for m in doc["matches"]] == ["pay"]
+
+
+def test_json_documents_are_indented_and_answers_are_one_line() -> None:
+    for result, lines in ((GOLDEN_CASES["show"], 11), (GOLDEN_CASES["ask-answer"], 1)):
+        out = io.StringIO()
+        JsonRenderer(out).render(result)
+        assert out.getvalue().count("\n") == lines
 
 
 def test_safe_replaces_control_characters_but_keeps_newlines_and_tabs() -> None:

@@ -1,4 +1,6 @@
-"""The ``faq`` command line: parse arguments, call the core, render, map errors to exit codes."""
+"""The ``faq`` command line: parse the arguments, call one operation, render its
+result, exit with its code. What faq does lives in ``faqcli.operations``; how results
+look, in ``faqcli.render``."""
 
 from __future__ import annotations
 
@@ -13,23 +15,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import typer
 
-from faqcli import store
-from faqcli.engine import (
-    DEFAULTS,
-    Index,
-    MemoryIndex,
-    explain,
-    is_confident,
-    nearly_tied,
-    rank,
-)
-from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError
+from faqcli import operations, store
+from faqcli.engine import DEFAULTS
+from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.formats import Format
-from faqcli.model import Entry, Faq
-from faqcli.render import PlainRenderer, Renderer, answer_dict, explain_dict, safe, to_json
+from faqcli.render import JsonRenderer, PlainRenderer, Renderer, safe
 
 if TYPE_CHECKING:
     from faqcli.index import BuildReport
+    from faqcli.results import Result
 
 app = typer.Typer(
     help="Answer a question from a FAQ file.\n\nExample:  faq ask 'why did the soldier defect?'",
@@ -71,15 +65,25 @@ def _reader_gone() -> typer.Exit:
     return typer.Exit(int(ExitCode.OK))
 
 
-def _renderer() -> Renderer:
-    """Rich on a terminal, plain text otherwise (Rich honours NO_COLOR by itself)."""
+def _renderer(as_json: bool = False) -> Renderer:
+    """JSON when asked, Rich on a terminal, plain text otherwise (Rich honours NO_COLOR
+    by itself)."""
+    if as_json:
+        return JsonRenderer(sys.stdout, sys.stderr)
     if sys.stdout.isatty():
         from rich.console import Console
 
         from faqcli.render import RichRenderer
 
-        return RichRenderer(Console())
-    return PlainRenderer(sys.stdout)
+        return RichRenderer(Console(), sys.stderr)
+    return PlainRenderer(sys.stdout, sys.stderr)
+
+
+def _finish(result: Result, as_json: bool = False) -> None:
+    """Render ``result`` and exit with its code."""
+    _renderer(as_json).render(result)
+    if result.exit_code:
+        raise typer.Exit(int(result.exit_code))
 
 
 class Options(NamedTuple):
@@ -94,19 +98,9 @@ def _source(ctx: typer.Context) -> store.FaqSource:
     return store.resolve(options.faq)
 
 
-def _load(ctx: typer.Context) -> Faq:
-    return store.load(_source(ctx).path)
-
-
-def _index(ctx: typer.Context) -> Index:
-    """The FAQ's index: persisted in the cache for large FAQs, unless --no-cache."""
-    source = _source(ctx)
+def _index(ctx: typer.Context) -> Any:
     options: Options = ctx.obj
-    if source.bundled or not options.cache:
-        return MemoryIndex(store.load(source.path).entries)
-    from faqcli import index
-
-    return index.load(source.path, progress=_progress())
+    return operations.open_index(_source(ctx), cache=options.cache, progress=_progress())
 
 
 def _progress() -> Callable[[int], BuildReport] | None:
@@ -118,12 +112,6 @@ def _progress() -> Callable[[int], BuildReport] | None:
     from faqcli.render import BuildProgress
 
     return BuildProgress(Console(stderr=True))
-
-
-def _unknown_id(entry_id: str, ids: list[str]) -> NotFoundError:
-    near = store.closest_ids(ids, entry_id)
-    hint = f"; did you mean: {', '.join(near)}" if near else ""
-    return NotFoundError(f"no entry with id {entry_id!r}{hint}")
 
 
 def _version(value: bool) -> None:
@@ -172,10 +160,8 @@ def _query_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def _questions(question: str) -> Iterator[str]:
-    if question != "-":
-        yield _query_text(question)
-        return
+def _questions() -> Iterator[str]:
+    """The questions on stdin, one a line (``faq ask -``)."""
     # Bytes, not text: a line that is not UTF-8 is still a question, and only as much
     # of a line as ranking reads is kept, however long the line.
     keep = DEFAULTS.max_query_chars * 4  # bytes enough for that many characters
@@ -240,31 +226,18 @@ def ask(
     """
     if question != "-" and not question.strip():
         raise UsageError("the question is empty")
+    shown = top or (3 if as_json else 1)
     index = _index(ctx)
-    shown = top if top is not None else (3 if as_json else 1)
-    renderer = None if as_json else _renderer()
-    answered = True
-    for i, text in enumerate(_questions(question)):
-        matches = rank(index, text, limit=max(shown, 3))
-        confident = is_confident(matches, threshold)
-        answered = confident
-        explanation = explain(index, text) if why else None
-        if renderer is None:
-            doc = answer_dict(text, matches[:shown], confident)
-            if why:
-                doc["explain"] = explain_dict(explanation) if explanation else None
-            typer.echo(to_json(doc))
-            continue
-        if question == "-":
-            if i:
-                typer.echo()
-            typer.echo(f"> {safe(text)}")
-        renderer.answer(text, matches, confident, nearly_tied(matches), shown)
-        if explanation:
-            typer.echo()
-            renderer.explanation(explanation)
-    if question != "-" and not answered:
-        raise typer.Exit(int(ExitCode.NO_MATCH))
+    if question != "-":
+        answer = operations.ask(
+            index, _query_text(question), top=shown, threshold=threshold, why=why
+        )
+        _finish(answer, as_json)
+        return
+    renderer = _renderer(as_json)
+    answers = operations.ask_each(index, _questions(), top=shown, threshold=threshold, why=why)
+    for answer in answers:
+        renderer.render(answer)  # batch mode exits 0 however each question went
 
 
 @app.command(name="list", epilog=examples("faq list", "faq list --json | jq '.entries[].id'"))
@@ -274,11 +247,7 @@ def list_(
     as_json: bool = typer.Option(False, "--json", help="Print the whole FAQ document as JSON."),
 ) -> None:
     """Show every entry: id, question and tags (id<TAB>question when piped)."""
-    faq = _load(ctx)
-    if as_json:
-        typer.echo(to_json(faq.to_dict(), indent=2))
-    else:
-        _renderer().entries(faq)
+    _finish(operations.list_entries(_source(ctx)), as_json)
 
 
 @app.command(epilog=examples("faq show escape-routes", "faq show escape-routes --json"))
@@ -289,14 +258,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
 ) -> None:
     """Print one entry in full."""
-    faq = _load(ctx)
-    entry = faq.get(entry_id)
-    if entry is None:
-        raise _unknown_id(entry_id, [e.id for e in faq.entries])
-    if as_json:
-        typer.echo(to_json(entry.to_dict(), indent=2))
-    else:
-        _renderer().entry(entry)
+    _finish(operations.show(_source(ctx), entry_id), as_json)
 
 
 @app.command(
@@ -344,18 +306,8 @@ def eval_(
 
     Example line:  {"query": "how do I pay", "expected": "payment"}
     """
-    from faqcli.evaluate import evaluate, parse_queries
-
-    faq = _load(ctx)
-    labelled = parse_queries(store.read_text(queries), str(queries), {e.id for e in faq.entries})
-    report = evaluate(_index(ctx), labelled, threshold)
-    if as_json:
-        typer.echo(to_json(report.metrics()))
-    else:
-        _renderer().report(report, str(queries))
-    if fail_under is not None and report.hit1 < fail_under:
-        typer.echo(f"faq: hit@1 {report.hit1:.3f} is below --fail-under {fail_under}", err=True)
-        raise typer.Exit(int(ExitCode.NO_MATCH))
+    result = operations.evaluate(_index(ctx), queries, threshold=threshold, fail_under=fail_under)
+    _finish(result, as_json)
 
 
 @app.command(name="index", epilog=examples("faq --faq big.json index"))
@@ -366,29 +318,14 @@ def index_(ctx: typer.Context) -> None:
     faq ask builds it by itself the first time it meets a large FAQ (64 KiB or more)
     and rebuilds it whenever the FAQ changes; this command just does it ahead of time.
     """
-    import time
-
-    from faqcli import index
-
-    source = _source(ctx)
-    start = time.perf_counter()
-    built = index.build(source.path, index.default_cache_dir(), progress=_progress())
-    seconds = time.perf_counter() - start
-    if built.path is None:
-        msg = f"indexed {built.entries} entries in {seconds:.1f} s, but the cache is not writable"
-        typer.echo(msg)
-    else:
-        size = built.bytes / 1_000_000
-        where = safe(str(built.path))
-        typer.echo(f"indexed {built.entries} entries in {seconds:.1f} s: {where} ({size:.1f} MB)")
+    _finish(operations.build_index(_source(ctx), progress=_progress()))
 
 
 @app.command(epilog=examples("faq where", "faq --faq support.json where"))
 @handles_errors
 def where(ctx: typer.Context) -> None:
     """Print which FAQ file is in use, and why."""
-    source = _source(ctx)
-    typer.echo(f"{safe(str(source.path))}\t{source.reason}")
+    _finish(operations.where(_source(ctx)))
 
 
 @app.command(epilog=examples("faq init", "faq init --empty team.json", "faq init --force old.json"))
@@ -404,17 +341,7 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Create a FAQ file, starting from the bundled entries (or empty)."""
-    if path is None:
-        path = store.user_faq_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and not force:
-        raise UsageError(f"{path}: already exists; pass --force to overwrite it")
-    if empty:
-        text = store.dump({"title": None, "entries": []}, store.Layout())
-    else:
-        text = store.read_text(store.bundled_path())
-    store.save(path, text)
-    typer.echo(f"created {safe(str(path))}", err=True)
+    _finish(operations.init(path, empty=empty, force=force))
 
 
 def _read_field(value: str | None, name: str) -> str:
@@ -468,27 +395,15 @@ def add(
     ),
 ) -> None:
     """Add an entry to the FAQ file (atomic and locked: concurrent adds all land)."""
-    q = _read_field(question, "question")
-    a = _read_field(answer, "answer")
-    if entry_id is not None:
-        problem = store.id_problem(_utf8(entry_id, "--id"))
-        if problem:
-            raise UsageError(f"--id {entry_id!r}: {problem}")
-    tags = [_utf8(t, "--tag") for t in tags]
-    alternates = [_utf8(a, "--alternate") for a in alternates]
-    with store.editing(_source(ctx)) as doc:
-        entries = doc["entries"]
-        taken = {e["id"] for e in entries}
-        if entry_id is not None and entry_id in taken:
-            raise UsageError(f"an entry with id {entry_id!r} already exists")
-        new_id = entry_id or store.unique_id(store.slugify(q), taken)
-        entry: dict[str, object] = {"id": new_id, "question": q, "answer": a}
-        if alternates:
-            entry["alternates"] = alternates
-        if tags:
-            entry["tags"] = tags
-        entries.append(entry)
-    typer.echo(safe(new_id))
+    result = operations.add(
+        _source(ctx),
+        _read_field(question, "question"),
+        _read_field(answer, "answer"),
+        entry_id=None if entry_id is None else _utf8(entry_id, "--id"),
+        tags=[_utf8(t, "--tag") for t in tags],
+        alternates=[_utf8(a, "--alternate") for a in alternates],
+    )
+    _finish(result)
 
 
 @app.command(epilog=examples("faq --faq support.json remove refund --yes"))
@@ -499,54 +414,9 @@ def remove(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Remove an entry (asks first on a terminal)."""
-    source = _source(ctx)
     if not yes and sys.stdin.isatty() and not typer.confirm(f"Remove {entry_id!r}?"):
         raise typer.Exit(int(ExitCode.NO_MATCH))
-    with store.editing(source) as doc:
-        entries = doc["entries"]
-        ids = [e["id"] for e in entries]
-        if entry_id not in ids:
-            raise _unknown_id(entry_id, ids)
-        del entries[ids.index(entry_id)]
-    typer.echo(f"removed {safe(entry_id)}", err=True)
-
-
-def _replace_entry(
-    entries: list[dict[str, Any]], old: Entry, new: dict[str, Any], name: str
-) -> None:
-    """Put ``new`` in place of ``old``, unless the file changed it meanwhile."""
-    ids = [e["id"] for e in entries]
-    if old.id not in ids:
-        raise _unknown_id(old.id, ids)
-    position = ids.index(old.id)
-    if store.from_document([entries[position]], name).entries[0] != old:
-        raise FaqDataError(f"{name}: entry {old.id!r} was changed meanwhile; nothing changed")
-    if new.get("id") != old.id and new.get("id") in ids:
-        raise UsageError(f"an entry with id {new.get('id')!r} already exists")
-    entries[position] = new
-
-
-def _edit_in_editor(entry: dict[str, Any]) -> dict[str, Any]:
-    """Open the entry as JSON in $EDITOR (or $VISUAL, else vi) and read it back."""
-    import json
-    import shlex
-    import subprocess
-    import tempfile
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{entry.get('id', 'entry')}.json"
-        path.write_text(json.dumps(entry, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        try:
-            status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
-        except OSError as exc:
-            raise UsageError(f"cannot run the editor {editor!r}: {exc.strerror}") from None
-        if status != 0:
-            raise UsageError(f"the editor exited with status {status}; nothing changed")
-        edited = store.decode(store.read_text(path), "the edited entry")
-    if not isinstance(edited, dict):
-        raise FaqDataError("the edited entry: must be one JSON object; nothing changed")
-    return edited
+    _finish(operations.remove(_source(ctx), entry_id))
 
 
 @app.command(
@@ -572,33 +442,19 @@ def edit(
 
     An edit that leaves the entry invalid is refused with the reason; the file is untouched.
     """
-    source = _source(ctx)
-    faq = store.load(source.path)
-    current = faq.get(entry_id)
-    if current is None:
-        raise _unknown_id(entry_id, [e.id for e in faq.entries])
-    if question is None and answer is None and not add_alternates and not tags:
-        new = _edit_in_editor(current.to_dict())
-    else:
-        new = current.to_dict()
-        if question is not None:
-            new["question"] = _read_field(question, "question")
-        if answer is not None:
-            new["answer"] = _read_field(answer, "answer")
-        if add_alternates:
-            new["alternates"] = [
-                *current.alternates,
-                *(_utf8(a, "--add-alternate") for a in add_alternates),
-            ]
-        if tags:
-            new["tags"] = [
-                *current.tags,
-                *(_utf8(t, "--tag") for t in tags if t not in current.tags),
-            ]
-    store.from_document([new], "the edited entry")  # refuse an invalid entry up front
-    with store.editing(source) as doc:
-        _replace_entry(doc["entries"], current, new, str(source.path))
-    typer.echo(f"edited {safe(str(new.get('id', entry_id)))}", err=True)
+    from faqcli import editor
+
+    whole = question is None and answer is None and not add_alternates and not tags
+    result = operations.edit(
+        _source(ctx),
+        entry_id,
+        question=None if question is None else _read_field(question, "question"),
+        answer=None if answer is None else _read_field(answer, "answer"),
+        add_alternates=[_utf8(a, "--add-alternate") for a in add_alternates],
+        tags=[_utf8(t, "--tag") for t in tags],
+        replace=editor.edit_json if whole else None,
+    )
+    _finish(result)
 
 
 @app.command(epilog=examples("faq check", "faq --faq support.json check --json"))
@@ -612,24 +468,7 @@ def check(
     Each entry's question and alternates must find that entry first; when another entry
     wins, both ids and scores are reported. Exit 0 when clean, 1 with findings.
     """
-    from faqcli.lint import lint
-
-    source = _source(ctx)
-    try:
-        faq = store.load(source.path)
-    except FaqError as err:
-        findings = [{"kind": "invalid", "id": None, "message": err.message}]
-    else:
-        findings = [f._asdict() for f in lint(faq.entries)]
-    if as_json:
-        typer.echo(to_json(findings, indent=2))
-    elif findings:
-        for f in findings:
-            typer.echo(f"{f['kind']}\t{safe(f['id'] or '-')}\t{safe(str(f['message']))}")
-    else:
-        typer.echo(f"{safe(str(source.path))}: no findings")
-    if findings:
-        raise typer.Exit(int(ExitCode.NO_MATCH))
+    _finish(operations.check(_source(ctx)), as_json)
 
 
 @app.command(
@@ -654,21 +493,8 @@ def import_(
     header naming question,answer[,id,tags,alternates]. Markdown: '## Question' headings
     with the answer below.
     """
-    from faqcli import formats
-
-    incoming = formats.parse(store.read_text(file), fmt, str(file))
-    source = _source(ctx)
-    if dry_run:
-        current = store.load(source.path)
-        result = formats.merge([e.to_dict() for e in current.entries], incoming, str(file))
-    else:
-        with store.editing(source) as doc:
-            result = formats.merge(doc["entries"], incoming, str(file))
-            doc["entries"].extend(result.added)
-    for line in result.skipped:
-        typer.echo(safe(line), err=True)
-    verb = "would add" if dry_run else "added"
-    typer.echo(f"{verb} {len(result.added)} entries, skipped {len(result.skipped)} duplicates")
+    text = store.read_text(file)
+    _finish(operations.import_entries(_source(ctx), text, str(file), fmt, dry_run=dry_run))
 
 
 @app.command(
@@ -680,14 +506,7 @@ def export(
     fmt: Format = typer.Option(Format.JSON, "--format", "-f", help="json, csv, md or seed."),
 ) -> None:
     """Write the whole FAQ to stdout in another format (faq import reads it back)."""
-    from faqcli import formats
-
-    if fmt is Format.AUTO:
-        raise UsageError("--format auto is for import; choose json, csv, md or seed")
-    faq = _load(ctx)
-    text = formats.render(faq.entries, fmt, faq.title)
-    # Exact for a file or a pipe; on a terminal, to be read, so no control sequences.
-    sys.stdout.write(safe(text) if sys.stdout.isatty() else text)
+    _finish(operations.export(_source(ctx), fmt))
 
 
 def main() -> None:
@@ -711,7 +530,7 @@ def main() -> None:
         typer.echo(f"faq: {safe(err.format_message())}{hint}", err=True)
         sys.exit(err.exit_code)
     except (KeyboardInterrupt, click.Abort):
-        sys.exit(130)
+        sys.exit(int(ExitCode.INTERRUPTED))
     except BrokenPipeError:
         sys.exit(_reader_gone().exit_code)
     sys.exit(code if isinstance(code, int) else int(ExitCode.OK))

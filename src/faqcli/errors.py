@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitCode(IntEnum):
@@ -12,6 +13,7 @@ class ExitCode(IntEnum):
     NO_MATCH = 1  # no confident answer, id not found, eval below --fail-under, check findings
     USAGE = 2  # bad command line: empty question, --top 0, unknown option
     DATA = 3  # bad FAQ data or a FAQ file that cannot be read or written
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class FaqError(Exception):
@@ -40,3 +42,16 @@ class NotFoundError(FaqError):
     """An id or entry asked for does not exist."""
 
     exit_code = ExitCode.NO_MATCH
+
+
+def io_error(path: Path | str, exc: OSError, doing: str = "read") -> FaqDataError:
+    """The one wording of a file that cannot be read or written: ``PATH: problem``."""
+    if isinstance(exc, FileNotFoundError) and doing == "read":
+        problem = "no such file"
+    elif isinstance(exc, IsADirectoryError):
+        problem = "is a directory, not a FAQ file"
+    elif isinstance(exc, PermissionError):
+        problem = "permission denied"
+    else:
+        problem = f"cannot {doing}: {exc.strerror or exc}"
+    return FaqDataError(f"{path}: {problem}")

@@ -114,9 +114,10 @@ class Built:
     """What ``faq index`` reports."""
 
     index: Index
-    path: Path | None  # None: the cache could not be written
+    path: Path | None  # None: no file (see reason)
     entries: int
     bytes: int
+    reason: str = ""  # why there is no file, when there is none
 
 
 def _crc(*parts: str | int | bytes) -> int:
@@ -552,6 +553,34 @@ def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
     )
 
 
+def open_index(
+    source: store.FaqSource,
+    *,
+    cache: bool = True,
+    progress: Callable[[int], BuildReport] | None = None,
+) -> Index:
+    """The one place that decides which index serves a FAQ: the bundled FAQ, any FAQ
+    under ``INDEX_MIN_BYTES`` and ``cache=False`` (``--no-cache``) are analysed in
+    memory; a larger FAQ's index is read from the cache, built first when missing,
+    stale or damaged (see :func:`load`)."""
+    if source.bundled or not cache:
+        return MemoryIndex(store.load(source.path).entries)
+    return load(source.path, progress=progress)
+
+
+def build_for(
+    source: store.FaqSource, progress: Callable[[int], BuildReport] | None = None
+) -> Built:
+    """``faq index``: persist the FAQ's index now, when :func:`open_index` would use
+    one; otherwise say why there is no file."""
+    if source.bundled or _stat(source.path).st_size < INDEX_MIN_BYTES:
+        entries = store.load(source.path).entries
+        why = "the bundled FAQ" if source.bundled else f"under {INDEX_MIN_BYTES // 1024} KiB"
+        reason = f"{why}: faq reads it whole each time, no index needed"
+        return Built(MemoryIndex(entries), None, len(entries), 0, reason)
+    return build(source.path, default_cache_dir(), progress=progress)
+
+
 def build(
     faq_path: Path,
     cache_dir: Path,
@@ -567,12 +596,18 @@ def _build(
     cache_dir: Path,
     settings: Settings,
     progress: Callable[[int], BuildReport] | None,
+    read: tuple[os.stat_result, str] | None = None,
 ) -> tuple[Built, str]:
-    """:func:`build`, and the digest of the FAQ text it was built from."""
+    """:func:`build`, and the digest of the FAQ text it was built from. ``read``: the
+    FAQ's stat and then its text, when the caller has read them already (in that order,
+    so that a write in between makes the stamp, not the content, out of date)."""
     import sqlite3
 
-    st = _stat(faq_path)
-    text = store.read_text(faq_path)
+    if read is None:
+        st = _stat(faq_path)
+        text = store.read_text(faq_path)
+    else:
+        st, text = read
     read_at = time.time_ns()
     faq = store.parse(text, str(faq_path))
     digest = _digest(text)
@@ -587,7 +622,8 @@ def _build(
             _write(cache, analysis, meta)
         except (OSError, sqlite3.Error):
             memory = MemoryIndex.from_analysis(analysis, settings)
-            return Built(memory, None, len(faq.entries), 0), digest
+            reason = "the cache folder is not writable: answered from memory"
+            return Built(memory, None, len(faq.entries), 0, reason), digest
     finally:
         if report:
             report.finished()
@@ -637,6 +673,7 @@ def load(
                 _restamp(cache, stamps)
             return index
         index.close()
+        return _build(faq_path, cache_dir, settings, progress, (st, text))[0].index
     return build(faq_path, cache_dir, settings, progress).index
 
 

@@ -1,8 +1,9 @@
-"""Turn matches, entries and reports into text: Rich on a terminal, plain text in a
-pipe, JSON for scripts.
+"""Draw the results of faq's operations (``faqcli.results``): Rich on a terminal, plain
+text in a pipe, JSON for scripts. One family of renderers knows every result type.
 
-Renderers write to the output they are given and never exit. FAQ text is data: it is
-never read as Rich markup, and control characters in it never reach the terminal.
+Renderers write to the streams they are given and never exit; the decisions (is it
+confident, a near tie, which suggestions) come with the result. FAQ text is data: it
+is never read as Rich markup, and control characters in it never reach the terminal.
 Rich is imported only by :class:`RichRenderer`, so piped output starts faster.
 """
 
@@ -10,16 +11,28 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from faqcli.engine import Explanation, Match, WordMatch
-from faqcli.model import Entry, Faq
+from faqcli.model import Entry
+from faqcli.results import (
+    Answer,
+    Changed,
+    CheckReport,
+    EntryList,
+    EntryShown,
+    Evaluation,
+    Exported,
+    Imported,
+    Indexed,
+    Result,
+    Where,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from faqcli.evaluate import Report
+    from faqcli.evaluate import Miss, Report
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls
 # that can make text display differently from what it is ("Trojan Source"), and lone
@@ -57,23 +70,66 @@ def to_json(obj: Any, indent: int | None = None) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def match_dict(match: Match) -> dict[str, Any]:
+class Renderer(Protocol):
+    """Draws any result of an operation."""
+
+    def render(self, result: Result) -> None: ...
+
+
+# -- JSON: the one place every command's JSON comes from (documented in the README) --
+
+
+def json_of(result: Result) -> Any:
+    """The JSON document of a result, as ``--json`` prints it."""
+    match result:
+        case Answer():
+            return _answer_json(result)
+        case EntryList():
+            return {"title": result.title, "entries": [e.to_dict() for e in result.entries]}
+        case EntryShown():
+            return result.entry.to_dict()
+        case CheckReport():
+            return [f._asdict() for f in result.findings]
+        case Evaluation():
+            return result.report.metrics()
+        case Imported():
+            return {"added": list(result.added), "skipped": list(result.skipped),
+                    "dry_run": result.dry_run}  # fmt: skip
+        case Indexed():
+            path = str(result.path) if result.path else None
+            return {"entries": result.entries, "seconds": result.seconds, "path": path,
+                    "bytes": result.size, "reason": result.reason or None}  # fmt: skip
+        case Where():
+            return {"path": str(result.path), "reason": result.reason}
+        case Changed():
+            return {"action": result.action, "path": str(result.path), "id": result.entry_id}
+        case Exported():
+            return result.text
+    raise TypeError(f"no JSON for {type(result).__name__}")
+
+
+# Whole documents are indented for people reading them; per-question and per-run
+# objects stay on one line (JSON Lines for `faq ask -`).
+_INDENTED = (EntryList, EntryShown, CheckReport)
+
+
+def _match_json(match: Match) -> dict[str, Any]:
     e = match.entry
     return {"id": e.id, "question": e.question, "answer": e.answer, "score": match.score}
 
 
-def answer_dict(query: str, matches: Sequence[Match], confident: bool) -> dict[str, Any]:
-    """The JSON contract of ``faq ask --json``."""
-    return {
-        "query": query,
-        "answer": match_dict(matches[0]) if confident and matches else None,
-        "matches": [match_dict(m) for m in matches],
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "query": answer.query,
+        "answer": _match_json(answer.matches[0]) if answer.confident else None,
+        "matches": [_match_json(m) for m in answer.listed],
     }
+    if answer.why:
+        doc["explain"] = _explain_json(answer.explanation) if answer.explanation else None
+    return doc
 
 
-def explain_dict(explanation: Explanation) -> dict[str, Any]:
-    """The ``explain`` object of ``faq ask --json --explain`` (keys in the README)."""
-    e = explanation
+def _explain_json(e: Explanation) -> dict[str, Any]:
     return {
         "id": e.entry.id,
         "score": e.score,
@@ -88,6 +144,30 @@ def explain_dict(explanation: Explanation) -> dict[str, Any]:
             {"id": e.runner_up.entry.id, "score": e.runner_up.score} if e.runner_up else None
         ),
     }
+
+
+class JsonRenderer:
+    """``--json``: one JSON document per result on ``out``; a failed ``eval
+    --fail-under`` is also said on ``err``, as in text."""
+
+    def __init__(self, out: IO[str], err: IO[str] | None = None) -> None:
+        self.out = out
+        self.err = err or out
+
+    def render(self, result: Result) -> None:
+        indent = 2 if isinstance(result, _INDENTED) else None
+        self.out.write(to_json(json_of(result), indent) + "\n")
+        if isinstance(result, Evaluation) and result.failed:
+            self.err.write(_fail_note(result) + "\n")
+
+
+# -- Text shared by the plain and the Rich renderer ------------------------------------
+
+
+def _score(score: float) -> str:
+    """A score for people: whole percent, and never "100" for a chance short of
+    certainty (99.7 shows as 99)."""
+    return f"{min(score, 99.0) if score < 100.0 else score:.0f}"
 
 
 def _word_line(w: WordMatch) -> tuple[str, str]:
@@ -105,7 +185,7 @@ def _word_line(w: WordMatch) -> tuple[str, str]:
 
 
 def _explain_lines(e: Explanation) -> list[str]:
-    """--explain as plain lines; the Rich renderer draws the same lines."""
+    """--explain as lines of text; both text renderers print them."""
     lines = [f"Why {safe(e.entry.id)} (score {_score(e.score)}):", "", "Query words:"]
     pairs = [(safe(word), safe(text)) for word, text in map(_word_line, e.words)]
     width = max((len(word) for word, _ in pairs), default=0)
@@ -123,73 +203,122 @@ def _explain_lines(e: Explanation) -> list[str]:
     )
     if e.runner_up:
         r = e.runner_up
-        lines.append("")
         behind = _score(e.score - r.score)
-        lines.append(f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({behind} behind)")
+        lines += ["", f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({behind} behind)"]
     return lines
 
 
-def _score(score: float) -> str:
-    """A score for people: whole percent, and never "100" for a chance short of
-    certainty (99.7 shows as 99)."""
-    return f"{min(score, 99.0) if score < 100.0 else score:.0f}"
+def _report_rows(report: Report) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in report.metrics().items():
+        if value is None:
+            text = "-"  # e.g. no answer given, so no precision
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = f"{value:.3f}"
+        rows.append((key, text))
+    return rows
 
 
-class Renderer(Protocol):
-    def answer(
-        self, query: str, matches: Sequence[Match], confident: bool, tied: bool, shown: int
-    ) -> None: ...
-    def entries(self, faq: Faq) -> None: ...
-    def entry(self, entry: Entry) -> None: ...
-    def report(self, report: Report, name: str) -> None: ...
-    def explanation(self, explanation: Explanation) -> None: ...
+WORST_SHOWN = 10
 
 
-def _answer_parts(
-    matches: Sequence[Match], confident: bool, tied: bool, shown: int
-) -> tuple[str | None, Sequence[Match], Sequence[Match]]:
-    """Split an answer into (a headline, matches shown in full, "did you mean" list)."""
-    if not matches or not confident:
-        # Suggest only what shares something with the query: a score that rounds to 0
-        # would be a guess dressed up as a suggestion.
-        return None, (), [m for m in matches[:3] if m.score >= 0.5]
-    if tied:
-        count = max(shown, 2)
-        return "Two answers fit about equally well:", matches[:count], ()
-    return None, matches[:shown], ()
+def _worst(report: Report) -> list[Miss]:
+    """Misses whose expected entry ranked lowest (or not at all) first."""
+    return sorted(report.misses, key=lambda m: -(m.rank or 99))[:WORST_SHOWN]
+
+
+def _fail_note(result: Evaluation) -> str:
+    return f"faq: hit@1 {result.report.hit1:.3f} is below --fail-under {result.fail_under}"
+
+
+def _status(result: Changed | Imported | Indexed) -> str:
+    """The one-line report of a command that changed something."""
+    match result:
+        case Changed(action="unchanged"):
+            return f"no changes to {safe(result.entry_id or '')}"
+        case Changed(action="created"):
+            return f"created {safe(str(result.path))}"
+        case Changed():
+            return f"{result.action} {safe(result.entry_id or '')}"
+        case Imported():
+            verb = "would add" if result.dry_run else "added"
+            return f"{verb} {len(result.added)} entries, skipped {len(result.skipped)} duplicates"
+        case Indexed(path=None):
+            return f"{result.entries} entries: {result.reason}"
+        case Indexed():
+            took = f"indexed {result.entries} entries in {result.seconds:.1f} s"
+            return f"{took}: {safe(str(result.path))} ({result.size / 1_000_000:.1f} MB)"
 
 
 class PlainRenderer:
-    """Plain text for pipes and files: no colour, no box drawing, stable lines."""
+    """Plain text for pipes and files: no colour, no box drawing, stable lines.
+    Reports of changes go to ``err``, except the id ``faq add`` prints for scripts."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: IO[str], err: IO[str] | None = None) -> None:
         self.out = out
+        self.err = err or out
+        self._answers = 0
 
     def _line(self, text: str = "") -> None:
         self.out.write(text + "\n")
 
-    def answer(
-        self, query: str, matches: Sequence[Match], confident: bool, tied: bool, shown: int
-    ) -> None:
-        headline, full, suggestions = _answer_parts(matches, confident, tied, shown)
-        if headline:
-            self._line(headline)
-        for i, m in enumerate(full):
+    def render(self, result: Result) -> None:
+        match result:
+            case Answer():
+                self.answer(result)
+            case EntryList():
+                self.entries(result)
+            case EntryShown():
+                self.entry(result.entry)
+            case CheckReport():
+                self.check(result)
+            case Evaluation():
+                self.evaluation(result)
+            case Where():
+                self._line(f"{safe(str(result.path))}\t{result.reason}")
+            case Exported():
+                self.exported(result)
+            case Changed(action="added"):
+                self._line(safe(result.entry_id or ""))  # the new id, for scripts
+            case Imported():
+                for line in result.skipped:
+                    self.err.write(safe(line) + "\n")
+                self._line(_status(result))
+            case Indexed():
+                self._line(_status(result))
+            case Changed():
+                self.err.write(_status(result) + "\n")
+
+    def answer(self, answer: Answer) -> None:
+        if answer.heading:
+            if self._answers:
+                self._line()
+            self._line(f"> {safe(answer.query)}")
+        self._answers += 1
+        if answer.tied:
+            self._line("Two answers fit about equally well:")
+        for i, m in enumerate(answer.shown):
             if i:
                 self._line()
             self._line(f"{safe(m.entry.question)} [{safe(m.entry.id)}, score {_score(m.score)}]")
             self._line(safe(m.entry.answer).strip("\n"))
-        if not full:
-            self._line(f"No confident answer for: {safe(query)}")
-            if suggestions:
+        if not answer.confident:
+            self._line(f"No confident answer for: {safe(answer.query)}")
+            if answer.suggestions:
                 self._line("Did you mean:")
-                for m in suggestions:
+                for m in answer.suggestions:
                     self._line(
                         f"  {safe(m.entry.id)}\t{safe(m.entry.question)} (score {_score(m.score)})"
                     )
+        if answer.explanation:
+            self._line()
+            for line in _explain_lines(answer.explanation):
+                self._line(line)
 
-    def entries(self, faq: Faq) -> None:
-        for e in faq.entries:
+    def entries(self, result: EntryList) -> None:
+        for e in result.entries:
             self._line(f"{safe(e.id)}\t{safe(e.question)}")
 
     def entry(self, entry: Entry) -> None:
@@ -202,11 +331,14 @@ class PlainRenderer:
         if entry.tags:
             self._line("Tags: " + ", ".join(safe(t) for t in entry.tags))
 
-    def explanation(self, explanation: Explanation) -> None:
-        for line in _explain_lines(explanation):
-            self._line(line)
+    def check(self, report: CheckReport) -> None:
+        for f in report.findings:
+            self._line(f"{f.kind}\t{safe(f.id or '-')}\t{safe(f.message)}")
+        if not report.findings:
+            self._line(f"{safe(str(report.path))}: no findings")
 
-    def report(self, report: Report, name: str) -> None:
+    def evaluation(self, result: Evaluation) -> None:
+        report = result.report
         for key, value in _report_rows(report):
             self._line(f"{key}\t{value}")
         if report.misses:
@@ -216,13 +348,27 @@ class PlainRenderer:
                 rank = str(miss.rank) if miss.rank else ">10"
                 got = safe(miss.got) if miss.got else None
                 self._line(f"  {safe(miss.query)}\t{safe(miss.expected)}\t{got}\t{rank}")
+        self._fail_note(result)
+
+    def _fail_note(self, result: Evaluation) -> None:
+        if result.failed:
+            self.err.write(_fail_note(result) + "\n")
+
+    def exported(self, result: Exported) -> None:
+        self.out.write(result.text)  # exact: for a file or a pipe
 
 
-class RichRenderer:
-    """Panels, tables and Markdown answers for a terminal."""
+class RichRenderer(PlainRenderer):
+    """Panels, tables and Markdown answers for a terminal; the rest as plain lines."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, err: IO[str] | None = None) -> None:
+        super().__init__(console.file, err)
         self.console = console
+
+    def _line(self, text: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text), soft_wrap=True)
 
     def _panel(self, entry: Entry, subtitle: str) -> RenderableType:
         from rich.console import Group
@@ -244,44 +390,55 @@ class RichRenderer:
             border_style="blue",
         )
 
-    def answer(
-        self, query: str, matches: Sequence[Match], confident: bool, tied: bool, shown: int
-    ) -> None:
+    def answer(self, answer: Answer) -> None:
         from rich.text import Text
 
-        headline, full, suggestions = _answer_parts(matches, confident, tied, shown)
-        if headline:
-            self.console.print(Text(headline, style="yellow"))
-        for m in full:
+        if answer.heading:
+            if self._answers:
+                self._line()
+            self.console.print(Text.assemble(("> ", "dim"), (safe(answer.query), "bold")))
+        self._answers += 1
+        if answer.tied:
+            self.console.print(Text("Two answers fit about equally well:", style="yellow"))
+        for m in answer.shown:
             self.console.print(self._panel(m.entry, f"score {_score(m.score)}"))
-        if not full:
-            self.console.print(Text.assemble("No confident answer for: ", (safe(query), "bold")))
-            if suggestions:
-                from rich.table import Table
+        if not answer.confident:
+            self.console.print(
+                Text.assemble("No confident answer for: ", (safe(answer.query), "bold"))
+            )
+            if answer.suggestions:
+                self._suggestions(answer.suggestions)
+        if answer.explanation:
+            self._line()
+            for line in _explain_lines(answer.explanation):
+                self._line(line)
 
-                grid = Table.grid(padding=(0, 2))
-                for _ in range(3):
-                    grid.add_column()
-                for m in suggestions:
-                    grid.add_row(
-                        Text(safe(m.entry.id), style="cyan"),
-                        Text(safe(m.entry.question)),
-                        Text(f"score {_score(m.score)}", style="dim"),
-                    )
-                from rich.padding import Padding
-
-                self.console.print("Did you mean:")
-                self.console.print(Padding(grid, (0, 0, 0, 2)))
-
-    def entries(self, faq: Faq) -> None:
+    def _suggestions(self, suggestions: tuple[Match, ...]) -> None:
+        from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=Text(safe(faq.title)) if faq.title else None)
+        grid = Table.grid(padding=(0, 2))
+        for _ in range(3):
+            grid.add_column()
+        for m in suggestions:
+            grid.add_row(
+                Text(safe(m.entry.id), style="cyan"),
+                Text(safe(m.entry.question)),
+                Text(f"score {_score(m.score)}", style="dim"),
+            )
+        self.console.print("Did you mean:")
+        self.console.print(Padding(grid, (0, 0, 0, 2)))
+
+    def entries(self, result: EntryList) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=Text(safe(result.title)) if result.title else None)
         table.add_column("id", style="cyan", no_wrap=True)
         table.add_column("question")
         table.add_column("tags", style="dim")
-        for e in faq.entries:
+        for e in result.entries:
             table.add_row(
                 Text(safe(e.id)), Text(safe(e.question)), Text(", ".join(map(safe, e.tags)))
             )
@@ -290,26 +447,33 @@ class RichRenderer:
     def entry(self, entry: Entry) -> None:
         from rich.text import Text
 
-        notes = []
-        if entry.alternates:
-            notes.append("also asked as: " + "; ".join(entry.alternates))
-        if entry.tags:
-            notes.append("tags: " + ", ".join(entry.tags))
         self.console.print(self._panel(entry, ""))
-        for note in notes:
+        if entry.alternates:
+            note = "also asked as: " + "; ".join(entry.alternates)
             self.console.print(Text(safe(note), style="dim"))
+        if entry.tags:
+            self.console.print(Text(safe("tags: " + ", ".join(entry.tags)), style="dim"))
 
-    def explanation(self, explanation: Explanation) -> None:
-        from rich.text import Text
-
-        for line in _explain_lines(explanation):
-            self.console.print(Text(line), soft_wrap=True)
-
-    def report(self, report: Report, name: str) -> None:
+    def check(self, report: CheckReport) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=Text(f"faq eval: {safe(name)}"))
+        if not report.findings:
+            self._line(f"{safe(str(report.path))}: no findings")
+            return
+        table = Table(title=Text(f"faq check: {safe(str(report.path))}"))
+        for column in ("kind", "id", "finding"):
+            table.add_column(column)
+        for f in report.findings:
+            table.add_row(f.kind, Text(safe(f.id or "-"), style="cyan"), Text(safe(f.message)))
+        self.console.print(table)
+
+    def evaluation(self, result: Evaluation) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        report = result.report
+        table = Table(title=Text(f"faq eval: {safe(result.name)}"))
         table.add_column("metric")
         table.add_column("value", justify="right")
         for key, value in _report_rows(report):
@@ -327,6 +491,10 @@ class RichRenderer:
                     str(miss.rank) if miss.rank else ">10",
                 )
             self.console.print(misses)
+        self._fail_note(result)
+
+    def exported(self, result: Exported) -> None:
+        self.out.write(safe(result.text))  # on a terminal, to be read: no control sequences
 
 
 class BuildProgress:
@@ -359,24 +527,3 @@ class _BuildBar:
 
     def finished(self) -> None:
         self.bar.stop()
-
-
-def _report_rows(report: Report) -> list[tuple[str, str]]:
-    rows = []
-    for key, value in report.metrics().items():
-        if value is None:
-            text = "-"  # e.g. no answer given, so no precision
-        elif isinstance(value, int):
-            text = str(value)
-        else:
-            text = f"{value:.3f}"
-        rows.append((key, text))
-    return rows
-
-
-WORST_SHOWN = 10
-
-
-def _worst(report: Report) -> list[Any]:
-    """Misses whose expected entry ranked lowest (or not at all) first."""
-    return sorted(report.misses, key=lambda m: -(m.rank or 99))[:WORST_SHOWN]

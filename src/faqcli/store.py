@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from faqcli.errors import FaqDataError
+from faqcli import atomic
+from faqcli.errors import FaqDataError, NotFoundError, io_error
 from faqcli.model import Entry, Faq
 
 ENV_VAR = "FAQ_FILE"
@@ -63,14 +64,8 @@ def read_text(path: Path) -> str:
     """The file's text, or a one-line error saying why it cannot be read."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise FaqDataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise FaqDataError(f"{path}: is a directory, not a FAQ file") from None
-    except PermissionError:
-        raise FaqDataError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise FaqDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise io_error(path, exc) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -384,17 +379,13 @@ def dump(doc: Any, layout: Layout) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that a reader, or a crash, sees the old file or
-    the new one, never a torn one: a temporary file in the same directory, flushed and
-    fsynced, then ``os.replace``, then the directory fsynced.
+    """Replace ``path`` with ``text`` atomically (``faqcli.atomic``).
 
     A symbolic link is written through: its target is replaced and the link stays. A
     file without write permission, or marked read-only (no write bit at all, which
     holds even for root), is refused. Text that cannot be UTF-8 (a lone surrogate) is
     refused before any file is made.
     """
-    import tempfile
-
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -403,36 +394,11 @@ def write_atomic(path: Path, text: str) -> None:
         raise FaqDataError(msg) from None
     target = Path(os.path.realpath(path))
     _refuse_read_only(target, path)
-    directory = target.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=directory)
+        with atomic.replacing(target, _temp_prefix(target)) as tmp:
+            tmp.write_bytes(data)
     except OSError as exc:
-        raise FaqDataError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FaqDataError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:  # KeyboardInterrupt and the like: leave no temporary file
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass  # some file systems cannot sync a directory; the data itself is synced
-    finally:
-        os.close(dir_fd)
+        raise io_error(path, exc, "write") from None
 
 
 def _refuse_read_only(target: Path, shown: Path) -> None:
@@ -490,7 +456,7 @@ def _locked(path: Path) -> Iterator[Path]:
     except Timeout:
         raise FaqDataError(f"{path}: another faq is writing it (lock held)") from None
     except OSError as exc:
-        raise FaqDataError(f"{path}: cannot lock: {exc.strerror or exc}") from None
+        raise io_error(path, exc, "lock") from None
     try:
         yield target
     finally:
@@ -539,6 +505,30 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         from_document(out, str(path))
         _remove_stale_temps(target)
         write_atomic(path, dump(out, detect_layout(text)))
+
+
+def find(faq: Faq, entry_id: str) -> Entry:
+    """The entry with ``entry_id``; an unknown id is a NotFoundError naming the closest."""
+    entry = faq.get(entry_id)
+    if entry is None:
+        raise unknown_id(entry_id, [e.id for e in faq.entries])
+    return entry
+
+
+def position(entries: list[dict[str, Any]], entry_id: str) -> int:
+    """Where the entry with ``entry_id`` is in a document's raw entries (see
+    :func:`editing`); an unknown id is a NotFoundError naming the closest."""
+    ids = [e["id"] for e in entries]
+    if entry_id not in ids:
+        raise unknown_id(entry_id, ids)
+    return ids.index(entry_id)
+
+
+def unknown_id(entry_id: str, ids: Iterable[str]) -> NotFoundError:
+    """ "No entry with id ...; did you mean: ..." for an id not among ``ids``."""
+    near = closest_ids(ids, entry_id)
+    hint = f"; did you mean: {', '.join(near)}" if near else ""
+    return NotFoundError(f"no entry with id {entry_id!r}{hint}")
 
 
 def closest_ids(ids: Iterable[str], wanted: str, limit: int = 3) -> list[str]:

@@ -1,0 +1,48 @@
+"""Replacing a file atomically: a reader, or a crash, sees the old file or the new one,
+never a torn one. Used by every writer (FAQ files and the persisted index)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def replacing(target: Path, prefix: str) -> Iterator[Path]:
+    """A temporary file beside ``target`` (named ``prefix`` + 8 characters + ``.tmp``)
+    for the caller to write. When the block ends normally the file is fsynced, given
+    ``target``'s permissions when it exists, and renamed onto it, then the directory is
+    fsynced; however the block ends otherwise (an error, Ctrl-C), it is removed. An
+    ``OSError`` reaches the caller, who says what it means."""
+    directory = target.parent
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable; some file systems cannot sync a directory, and
+    then the data alone is synced."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

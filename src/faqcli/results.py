@@ -1,0 +1,183 @@
+"""What each operation returns: one typed result per command, drawn by ``faqcli.render``.
+
+A result carries the decisions about it (is the answer confident, is it a near tie,
+which suggestions are worth showing) and the exit code it means, so that a renderer
+only draws and the command line only exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from faqcli.engine import DEFAULTS, Explanation, Match, is_confident
+from faqcli.errors import ExitCode
+from faqcli.model import Entry
+
+if TYPE_CHECKING:
+    from faqcli.evaluate import Report
+    from faqcli.lint import Finding
+
+SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
+# A suggestion whose score rounds to 0 shares nothing with the question: a guess.
+SUGGESTION_FLOOR = 0.5
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question: the matches, best first, and what to show of them."""
+
+    query: str
+    matches: tuple[Match, ...]  # ranked to at least max(top, SUGGESTIONS)
+    threshold: float
+    top: int = 1  # how many matches the caller wants
+    why: bool = False  # whether the caller asked why (``--explain``)
+    explanation: Explanation | None = None  # with why: None when nothing was ranked
+    heading: bool = False  # one of several questions: show the question above its answer
+    tie_margin: float = DEFAULTS.tie_margin
+
+    @property
+    def confident(self) -> bool:
+        """Whether faq answers: the first match reaches the threshold."""
+        return is_confident(self.matches, self.threshold)
+
+    @property
+    def tied(self) -> bool:
+        """A confident answer whose runner-up scores about the same: both are shown."""
+        m = self.matches
+        return self.confident and len(m) > 1 and m[0].score - m[1].score < self.tie_margin
+
+    @property
+    def shown(self) -> tuple[Match, ...]:
+        """The matches shown in full: none without a confident answer, both of a near
+        tie, else the ``top`` first."""
+        if not self.confident:
+            return ()
+        return self.matches[: max(self.top, 2) if self.tied else self.top]
+
+    @property
+    def suggestions(self) -> tuple[Match, ...]:
+        """Without a confident answer, the closest questions worth suggesting."""
+        if self.confident:
+            return ()
+        return tuple(m for m in self.matches[:SUGGESTIONS] if m.score >= SUGGESTION_FLOOR)
+
+    @property
+    def listed(self) -> tuple[Match, ...]:
+        """The ``top`` first matches, confident or not (JSON's ``matches``)."""
+        return self.matches[: self.top]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.confident else ExitCode.NO_MATCH
+
+
+@dataclass(frozen=True)
+class EntryList:
+    """Every entry of a FAQ (``faq list``)."""
+
+    entries: tuple[Entry, ...]
+    title: str | None = None
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class EntryShown:
+    """One entry in full (``faq show``)."""
+
+    entry: Entry
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a write did to the FAQ file: ``add``, ``edit``, ``remove``, ``init``."""
+
+    action: str  # "added", "edited", "removed", "created", or "unchanged"
+    path: Path
+    entry_id: str | None = None
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What ``faq import`` did or, with ``dry_run``, would do."""
+
+    added: tuple[str, ...]  # the ids of the entries added
+    skipped: tuple[str, ...]  # one line per duplicate, saying where and of what
+    dry_run: bool = False
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The whole FAQ in another format (``faq export``): exact text to write."""
+
+    text: str
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The findings of ``faq check`` about the FAQ at ``path``; exit 1 with any."""
+
+    path: Path
+    findings: tuple[Finding, ...]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.NO_MATCH if self.findings else ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """``faq eval``: the metrics of the labelled queries in ``name``."""
+
+    name: str
+    report: Report
+    fail_under: float | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether hit@1 is below ``fail_under``."""
+        return self.fail_under is not None and self.report.hit1 < self.fail_under
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.NO_MATCH if self.failed else ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """``faq index``: the persisted index built, or why there is none."""
+
+    entries: int
+    seconds: float
+    path: Path | None  # None: the index lives in memory only
+    size: int = 0  # bytes
+    reason: str = ""  # why there is no file, when there is none
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which FAQ file is in use, and why (``faq where``)."""
+
+    path: Path
+    reason: str
+    exit_code: ExitCode = ExitCode.OK
+
+
+Result = (
+    Answer
+    | EntryList
+    | EntryShown
+    | Changed
+    | Imported
+    | Exported
+    | CheckReport
+    | Evaluation
+    | Indexed
+    | Where
+)
