@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from faqcli import store
+from faqcli import atomic, store
 from faqcli import vectors as word_vectors
 from faqcli.engine.analysis import (
     Analysis,
@@ -434,14 +434,10 @@ def _word_rows(words: set[str]) -> Iterator[tuple[str, str, int]]:
 def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
     """Write ``analysis`` to a temporary file beside ``cache``, then rename it into place."""
     import sqlite3
-    import tempfile
 
     cache.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_builds(cache)
-    fd, tmp_name = tempfile.mkstemp(prefix=cache.name + ".", suffix=".tmp", dir=cache.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic.replacing(cache, cache.name + ".") as tmp:
         conn = sqlite3.connect(tmp)
         try:
             conn.executescript(
@@ -492,11 +488,6 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
             conn.commit()
         finally:
             conn.close()
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, cache)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _remove_stale_builds(cache: Path) -> None:
