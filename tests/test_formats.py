@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from faqcli import formats, store
@@ -63,8 +63,7 @@ def round_trip(entries: list[Entry], fmt: Format) -> list[Entry]:
 def test_export_then_import_gives_back_the_same_entries(fmt: Format, data: st.DataObject) -> None:
     entries = data.draw(entry_lists(one_line_questions=fmt is Format.MD))
     keys = {" ".join(formats.words(e.question)) for e in entries}
-    if len(keys) < len(entries):  # import skips questions that read the same
-        return
+    assume(len(keys) == len(entries))  # import skips questions that read the same
     assert round_trip(entries, fmt) == entries
 
 
@@ -73,8 +72,7 @@ def test_export_then_import_gives_back_the_same_entries(fmt: Format, data: st.Da
 def test_seed_text_round_trips_questions_and_answers(data: st.DataObject) -> None:
     """Seed text holds only question and answer: ids come back derived."""
     entries = data.draw(entry_lists(one_line_questions=True))
-    if len({" ".join(formats.words(e.question)) for e in entries}) < len(entries):
-        return
+    assume(len({" ".join(formats.words(e.question)) for e in entries}) == len(entries))
     back = round_trip(entries, Format.SEED)
     assert [(e.question, e.answer) for e in back] == [(e.question, e.answer) for e in entries]
 

@@ -69,23 +69,23 @@ def test_edit_in_editor_applies_the_edited_entry(run: Run, small_faq: Path, tmp_
 
 
 @pytest.mark.parametrize(
-    ("code", "message"),
+    ("code", "message", "exit_code"),
     [
         ("d = json.loads(p.read_text()); del d['question']; p.write_text(json.dumps(d))",
-         "missing field 'question'"),
-        ("p.write_text('{broken')", "the edited entry:1:2: malformed JSON"),
+         "missing field 'question'", ExitCode.DATA),
+        ("p.write_text('{broken')", "the edited entry:1:2: malformed JSON", ExitCode.DATA),
         ("d = json.loads(p.read_text()); d['id'] = 'opening-hours'; p.write_text(json.dumps(d))",
-         "an entry with id 'opening-hours' already exists"),
-        ("sys.exit(4)", "the editor exited with status 4"),
+         "an entry with id 'opening-hours' already exists", ExitCode.USAGE),
+        ("sys.exit(4)", "the editor exited with status 4", ExitCode.USAGE),
     ],
 )  # fmt: skip
 def test_invalid_edit_is_refused_and_the_file_untouched(
-    run: Run, small_faq: Path, tmp_path: Path, code: str, message: str
+    run: Run, small_faq: Path, tmp_path: Path, code: str, message: str, exit_code: ExitCode
 ) -> None:
     before = small_faq.read_bytes()
     result = run("--faq", str(small_faq), "edit", "refund",
                  env={"EDITOR": editor(tmp_path, code), "VISUAL": ""})  # fmt: skip
-    assert result.exit_code in (ExitCode.USAGE, ExitCode.DATA)
+    assert result.exit_code == exit_code
     assert message in result.stderr
     assert result.stderr.count("\n") == 1
     assert small_faq.read_bytes() == before

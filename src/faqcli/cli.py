@@ -306,7 +306,9 @@ def eval_(
 
     Example line:  {"query": "how do I pay", "expected": "payment"}
     """
-    result = operations.evaluate(_index(ctx), queries, threshold=threshold, fail_under=fail_under)
+    result = operations.evaluate_queries(
+        _index(ctx), queries, threshold=threshold, fail_under=fail_under
+    )
     _finish(result, as_json)
 
 

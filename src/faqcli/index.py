@@ -431,6 +431,22 @@ def _word_rows(words: set[str]) -> Iterator[tuple[str, str, int]]:
         yield word, following, _crc(word, following)
 
 
+_SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE terms (term TEXT PRIMARY KEY, next_term TEXT NOT NULL,
+                    df INTEGER NOT NULL, head INTEGER NOT NULL,
+                    docs BLOB NOT NULL, impacts BLOB NOT NULL,
+                    body INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE docs (doc INTEGER PRIMARY KEY, entry TEXT NOT NULL,
+                   checksum INTEGER NOT NULL);
+CREATE TABLE words (word TEXT PRIMARY KEY, next_word TEXT NOT NULL,
+                    checksum INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE vocabulary (words TEXT NOT NULL, checksum INTEGER NOT NULL);
+"""
+
+
 def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
     """Write ``analysis`` to a temporary file beside ``cache``, then rename it into place."""
     import sqlite3
@@ -440,22 +456,7 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
     with atomic.replacing(cache, cache.name + ".") as tmp:
         conn = sqlite3.connect(tmp)
         try:
-            conn.executescript(
-                """
-                PRAGMA journal_mode = OFF;
-                PRAGMA synchronous = OFF;
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-                CREATE TABLE terms (term TEXT PRIMARY KEY, next_term TEXT NOT NULL,
-                                    df INTEGER NOT NULL, head INTEGER NOT NULL,
-                                    docs BLOB NOT NULL, impacts BLOB NOT NULL,
-                                    body INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE TABLE docs (doc INTEGER PRIMARY KEY, entry TEXT NOT NULL,
-                                   checksum INTEGER NOT NULL);
-                CREATE TABLE words (word TEXT PRIMARY KEY, next_word TEXT NOT NULL,
-                                    checksum INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE TABLE vocabulary (words TEXT NOT NULL, checksum INTEGER NOT NULL);
-                """
-            )
+            conn.executescript(_SCHEMA)
             conn.executemany("INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)", _term_rows(analysis))
             conn.executemany(
                 "INSERT INTO docs VALUES (?, ?, ?)",

@@ -218,7 +218,7 @@ def check(source: store.FaqSource) -> CheckReport:
     return CheckReport(source.path, tuple(lint(faq.entries)))
 
 
-def evaluate(
+def evaluate_queries(
     index: Index,
     queries: Path,
     *,
