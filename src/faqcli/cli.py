@@ -22,6 +22,7 @@ from faqcli.formats import Format
 from faqcli.render import JsonRenderer, PlainRenderer, Renderer, safe
 
 if TYPE_CHECKING:
+    from faqcli.engine import Index
     from faqcli.index import BuildReport
     from faqcli.results import Result
 
@@ -98,7 +99,7 @@ def _source(ctx: typer.Context) -> store.FaqSource:
     return store.resolve(options.faq)
 
 
-def _index(ctx: typer.Context) -> Any:
+def _index(ctx: typer.Context) -> Index:
     options: Options = ctx.obj
     return operations.open_index(_source(ctx), cache=options.cache, progress=_progress())
 
