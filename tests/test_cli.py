@@ -320,7 +320,7 @@ def test_bundled_file_matches_the_seed_text() -> None:
             "faq: Invalid value for '--top' / '-n': 0 is not in the range",
         ),
         (["ask", "--bogus", "x"], "faq: No such option: --bogus"),
-        (["ask"], "faq: Missing argument 'QUESTION'."),
+        (["ask"], "faq: Missing argument 'QUESTION...'"),  # and stdin is no terminal
     ],
 )
 def test_usage_errors_from_the_console_script_are_one_line(args: list[str], message: str) -> None:
@@ -329,7 +329,11 @@ def test_usage_errors_from_the_console_script_are_one_line(args: list[str], mess
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "faqcli", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "faqcli", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
     )
     assert result.returncode == ExitCode.USAGE
     assert result.stdout == ""

@@ -420,7 +420,7 @@ def test_a_reader_that_stops_early_is_not_an_error(
         (0, ["remove", "refund"], ExitCode.OK),
         (1, ["list"], ExitCode.OK),
         (2, ["show", "nope", "--json"], ExitCode.NO_MATCH),
-        (2, ["--faq", "missing.json", "list"], ExitCode.DATA),
+        (2, ["import", "missing.json"], ExitCode.DATA),
     ],
 )
 def test_a_closed_standard_stream_is_no_traceback(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+import click
 import typer
 
 from faqcli import operations, store
@@ -126,11 +127,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    faq: Path | None = typer.Option(
-        None,
+    faq: list[Path] = typer.Option(
+        [],
         "--faq",
         metavar="PATH",
-        help="FAQ file to use. Default: $FAQ_FILE, else the bundled FAQ.",
+        help="FAQ file to use (once). Default: $FAQ_FILE, else your own FAQ, else the bundled FAQ.",
         show_default=False,
         readable=False,  # an unreadable FAQ is bad data (exit 3), as through $FAQ_FILE
     ),
@@ -138,18 +139,29 @@ def root(
         False, "--no-cache", help="Do not use or write the persisted index of a large FAQ."
     ),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Show the version and exit.",
     ),
 ) -> None:
     """Answer a question from a FAQ file.
 
     Examples:
 
-      faq ask "why did the soldier defect?"
+      faq ask why did the soldier defect
+
+      faq ask            (on a terminal: a prompt, one question after another)
 
       faq --faq support.json list
     """
-    ctx.obj = Options(faq, cache=not no_cache)
+    if len(faq) > 1:
+        # Click keeps the last of a repeated option; two FAQ files is a mistake to name.
+        given = ", ".join(safe(str(p)) for p in faq)
+        raise click.UsageError(f"--faq is given {len(faq)} times ({given}); give it once", ctx)
+    ctx.obj = Options(faq[0] if faq else None, cache=not no_cache)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -185,17 +197,23 @@ def _finite(value: float | None) -> float | None:
 
 @app.command(
     epilog=examples(
-        "faq ask 'how common are land defections?'",
-        "faq ask --json --top 5 'risks of crossing'",
+        "faq ask how common are land defections",
+        "faq ask --json --top 5 'risks of crossing?'",
+        "faq ask            (on a terminal: a prompt; :help there lists its commands)",
         "cat questions.txt | faq ask -",
-        "faq ask --explain 'is the crossing dangerous'",
+        "faq ask --explain is the crossing dangerous",
+        "FAQ_LOG_MISSES=1 faq ask how do I bake bread    (then: faq misses)",
     )
 )
 @handles_errors
 def ask(
     ctx: typer.Context,
-    question: str = typer.Argument(
-        ..., help="Your question, or - to read one question per line from stdin."
+    words: list[str] | None = typer.Argument(
+        None,
+        metavar="QUESTION...",
+        help="Your question, quoted or not (its words are joined with spaces); - reads one "
+        "question per line from stdin. None, on a terminal: a prompt.",
+        show_default=False,
     ),
     top: int | None = typer.Option(
         None,
@@ -223,13 +241,21 @@ def ask(
 ) -> None:
     """Print the answer that best fits QUESTION.
 
+    Without a question (or with -) on a terminal, faq asks for one question after
+    another at a prompt, with line editing and history, loading the FAQ once.
+
     Exit status: 0 answered, 1 no confident answer, 2 usage error, 3 bad FAQ data.
     """
-    if question != "-" and not question.strip():
+    question = " ".join(words or [])
+    batch = question == "-" or not words
+    if batch and not sys.stdin.isatty() and not words:
+        msg = "Missing argument 'QUESTION...': ask a question, or - to read questions from stdin"
+        raise click.UsageError(msg, ctx)
+    if not batch and not question.strip():
         raise UsageError("the question is empty")
     shown = top or (3 if as_json else 1)
     index = _index(ctx)
-    if question != "-":
+    if not batch:
         answer = operations.ask(
             index, _query_text(question), top=shown, threshold=threshold, why=why
         )
@@ -514,8 +540,6 @@ def export(
 
 def main() -> None:
     """Console-script entry point: usage errors become one line on stderr, exit 2."""
-    import click
-
     # A standard stream the caller closed (faq ask - <&-) is None to Python: read
     # nothing from it, write nothing to it.
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):

@@ -246,7 +246,7 @@ def build_index(source: store.FaqSource, progress: Progress | None = None) -> In
 
 def where(source: store.FaqSource) -> Where:
     """Which FAQ file is in use, and why."""
-    return Where(source.path, source.reason)
+    return Where(source.path, source.reason, exists=source.path.exists())
 
 
 def init(path: Path | None = None, *, empty: bool = False, force: bool = False) -> Changed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from faqcli.engine import Explanation, Match, WordMatch
@@ -26,6 +27,7 @@ from faqcli.results import (
     Imported,
     Indexed,
     Result,
+    Strength,
     Where,
 )
 
@@ -100,7 +102,7 @@ def json_of(result: Result) -> Any:
             return {"entries": result.entries, "seconds": result.seconds, "path": path,
                     "bytes": result.size, "reason": result.reason or None}  # fmt: skip
         case Where():
-            return {"path": str(result.path), "reason": result.reason}
+            return {"path": str(result.path), "reason": result.reason, "exists": result.exists}
         case Changed():
             return {"action": result.action, "path": str(result.path), "id": result.entry_id}
         case Exported():
@@ -159,6 +161,8 @@ class JsonRenderer:
         self.out.write(to_json(json_of(result), indent) + "\n")
         if isinstance(result, Evaluation) and result.failed:
             self.err.write(_fail_note(result) + "\n")
+        if isinstance(result, Where) and not result.exists:
+            self.err.write(_where_warning(result) + "\n")
 
 
 # -- Text shared by the plain and the Rich renderer ------------------------------------
@@ -233,6 +237,13 @@ def _fail_note(result: Evaluation) -> str:
     return f"faq: hit@1 {result.report.hit1:.3f} is below --fail-under {result.fail_under}"
 
 
+def _where_warning(result: Where) -> str:
+    """``faq where`` on a FAQ file that is not there: every other command would fail."""
+    path, init = safe(str(result.path)), safe(shlex.quote(str(result.path)))
+    named = f"{path}, named by the {result.reason}, does not exist"
+    return f"faq: warning: {named} (faq init {init} creates it)"
+
+
 def _status(result: Changed | Imported | Indexed) -> str:
     """The one-line report of a command that changed something."""
     match result:
@@ -278,6 +289,8 @@ class PlainRenderer:
                 self.evaluation(result)
             case Where():
                 self._line(f"{safe(str(result.path))}\t{result.reason}")
+                if not result.exists:
+                    self.err.write(_where_warning(result) + "\n")
             case Exported():
                 self.exported(result)
             case Changed(action="added"):
@@ -358,6 +371,12 @@ class PlainRenderer:
         self.out.write(result.text)  # exact: for a file or a pipe
 
 
+# Scores on a terminal: green when faq answers, yellow when near the threshold, dim
+# below. Colour is emphasis only: the number is always printed, so under NO_COLOR (which
+# Rich honours) nothing is lost.
+SCORE_STYLES = {Strength.CONFIDENT: "green", Strength.NEAR: "yellow", Strength.WEAK: "dim"}
+
+
 class RichRenderer(PlainRenderer):
     """Panels, tables and Markdown answers for a terminal; the rest as plain lines."""
 
@@ -370,7 +389,7 @@ class RichRenderer(PlainRenderer):
 
         self.console.print(Text(text), soft_wrap=True)
 
-    def _panel(self, entry: Entry, subtitle: str) -> RenderableType:
+    def _panel(self, entry: Entry, subtitle: str, style: str = "dim") -> RenderableType:
         from rich.console import Group
         from rich.markdown import Markdown
         from rich.panel import Panel
@@ -385,7 +404,7 @@ class RichRenderer(PlainRenderer):
             body,
             title=Text(safe(entry.id), style="cyan"),
             title_align="left",
-            subtitle=Text(subtitle, style="dim"),
+            subtitle=Text(subtitle, style=style),
             subtitle_align="right",
             border_style="blue",
         )
@@ -401,19 +420,20 @@ class RichRenderer(PlainRenderer):
         if answer.tied:
             self.console.print(Text("Two answers fit about equally well:", style="yellow"))
         for m in answer.shown:
-            self.console.print(self._panel(m.entry, f"score {_score(m.score)}"))
+            style = SCORE_STYLES[answer.strength(m)]
+            self.console.print(self._panel(m.entry, f"score {_score(m.score)}", style))
         if not answer.confident:
             self.console.print(
                 Text.assemble("No confident answer for: ", (safe(answer.query), "bold"))
             )
             if answer.suggestions:
-                self._suggestions(answer.suggestions)
+                self._suggestions(answer)
         if answer.explanation:
             self._line()
             for line in _explain_lines(answer.explanation):
                 self._line(line)
 
-    def _suggestions(self, suggestions: tuple[Match, ...]) -> None:
+    def _suggestions(self, answer: Answer) -> None:
         from rich.padding import Padding
         from rich.table import Table
         from rich.text import Text
@@ -421,11 +441,11 @@ class RichRenderer(PlainRenderer):
         grid = Table.grid(padding=(0, 2))
         for _ in range(3):
             grid.add_column()
-        for m in suggestions:
+        for m in answer.suggestions:
             grid.add_row(
                 Text(safe(m.entry.id), style="cyan"),
                 Text(safe(m.entry.question)),
-                Text(f"score {_score(m.score)}", style="dim"),
+                Text(f"score {_score(m.score)}", style=SCORE_STYLES[answer.strength(m)]),
             )
         self.console.print("Did you mean:")
         self.console.print(Padding(grid, (0, 0, 0, 2)))

@@ -8,6 +8,7 @@ only draws and the command line only exits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,28 @@ if TYPE_CHECKING:
 SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
 # A suggestion whose score rounds to 0 shares nothing with the question: a guess.
 SUGGESTION_FLOOR = 0.5
+
+
+# A score this far below the threshold or less is "near": an answer that a somewhat
+# lower --threshold would give, worth a look; further below, a guess. 15 points of
+# probability: with the default threshold of 60, from 45 (about even odds) up.
+NEAR_MARGIN = 15.0
+
+
+class Strength(Enum):
+    """How a score stands against the threshold: the emphasis it gets on a terminal
+    (the number itself is always printed)."""
+
+    CONFIDENT = "confident"  # at or above the threshold: faq answers
+    NEAR = "near"  # less than NEAR_MARGIN below it
+    WEAK = "weak"  # further below
+
+
+def strength(score: float, threshold: float) -> Strength:
+    """Where ``score`` stands against ``threshold`` (see :class:`Strength`)."""
+    if score >= threshold:
+        return Strength.CONFIDENT
+    return Strength.NEAR if score > threshold - NEAR_MARGIN else Strength.WEAK
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,10 @@ class Answer:
     def listed(self) -> tuple[Match, ...]:
         """The ``top`` first matches, confident or not (JSON's ``matches``)."""
         return self.matches[: self.top]
+
+    def strength(self, match: Match) -> Strength:
+        """How ``match``'s score stands against this answer's threshold."""
+        return strength(match.score, self.threshold)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -166,6 +193,7 @@ class Where:
 
     path: Path
     reason: str
+    exists: bool = True  # False: --faq or $FAQ_FILE names no file (faq where warns)
     exit_code: ExitCode = ExitCode.OK
 
 

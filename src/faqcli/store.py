@@ -82,8 +82,39 @@ def load(path: Path) -> Faq:
 
 
 def parse(text: str, name: str) -> Faq:
-    """Validate a FAQ document given as JSON text; ``name`` is used in messages."""
-    return from_document(decode(text, name), name, text)
+    """Validate a FAQ document given as JSON text; ``name`` is used in messages.
+
+    Text that is not JSON but whose name or first line says Markdown, CSV or seed text
+    (``--faq notes.md``) is an error that says how to import it."""
+    try:
+        doc = decode(text, name)
+    except FaqDataError as err:
+        hint = _import_hint(name, text)
+        if hint is None:
+            raise
+        raise FaqDataError(f"{err.message} ({hint})") from None
+    return from_document(doc, name, text)
+
+
+def _import_hint(name: str, text: str) -> str | None:
+    """ "faq import reads Markdown: faq import notes.md" for a file that is not JSON but
+    looks like a format ``faq import`` reads; None otherwise."""
+    import shlex
+
+    from faqcli import formats
+
+    try:
+        fmt = formats.detect(name, text)
+    except FaqDataError:
+        return None
+    kind = {
+        formats.Format.MD: "Markdown",
+        formats.Format.CSV: "CSV",
+        formats.Format.SEED: "seed text",
+    }
+    if fmt not in kind:
+        return None
+    return f"faq import reads {kind[fmt]}: faq import {shlex.quote(name)}"
 
 
 def decode(text: str, name: str) -> Any:
