@@ -78,3 +78,12 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result
         return runner.invoke(app, list(args), input=input, env=env)
 
     return invoke
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let ``faq edit ID`` run its editor under CliRunner, whose stdin is no terminal
+    (the editor here is a script; the real terminal is tested through a pty)."""
+    from faqcli import editor
+
+    monkeypatch.setattr(editor, "has_terminal", lambda: True)

@@ -417,7 +417,8 @@ def test_a_reader_that_stops_early_is_not_an_error(
     [
         (0, ["ask", "-"], ExitCode.OK),
         (0, ["add", "-q", "How do I pay?", "-a", "-"], ExitCode.USAGE),  # the answer is empty
-        (0, ["remove", "refund"], ExitCode.OK),
+        (0, ["remove", "refund", "--yes"], ExitCode.OK),
+        (0, ["remove", "refund"], ExitCode.USAGE),  # no terminal to ask on: --yes needed
         (1, ["list"], ExitCode.OK),
         (2, ["show", "nope", "--json"], ExitCode.NO_MATCH),
         (2, ["import", "missing.json"], ExitCode.DATA),

@@ -60,6 +60,7 @@ def editor(tmp_path: Path, code: str) -> str:
     return f"{sys.executable} {script}"
 
 
+@pytest.mark.usefixtures("terminal")
 def test_edit_in_editor_applies_the_edited_entry(run: Run, small_faq: Path, tmp_path: Path) -> None:
     ed = editor(tmp_path, "d = json.loads(p.read_text()); d['answer'] = 'Edited.'; "
                           "p.write_text(json.dumps(d))")  # fmt: skip
@@ -79,6 +80,7 @@ def test_edit_in_editor_applies_the_edited_entry(run: Run, small_faq: Path, tmp_
         ("sys.exit(4)", "the editor exited with status 4", ExitCode.USAGE),
     ],
 )  # fmt: skip
+@pytest.mark.usefixtures("terminal")
 def test_invalid_edit_is_refused_and_the_file_untouched(
     run: Run, small_faq: Path, tmp_path: Path, code: str, message: str, exit_code: ExitCode
 ) -> None:
@@ -204,6 +206,7 @@ def test_entries_without_ids_are_edited_and_removed_by_their_derived_id(
     ]
 
 
+@pytest.mark.usefixtures("terminal")
 def test_edit_refuses_when_the_entry_was_changed_meanwhile(
     run: Run, small_faq: Path, tmp_path: Path
 ) -> None:

@@ -31,7 +31,8 @@ def test_init_copies_the_bundled_entries_and_refuses_to_overwrite(run: Run, tmp_
 def test_add_derives_a_unique_id_and_keeps_fields(run: Run, small_faq: Path) -> None:
     first = run("--faq", str(small_faq), "add", "-q", "How do I pay?", "-a", "By card.",
                 "--tag", "billing", "--alternate", "payment methods")  # fmt: skip
-    second = run("--faq", str(small_faq), "add", "-q", "How do I pay?", "-a", "-", input="Cash.\n")
+    second = run("--faq", str(small_faq), "add", "-q", "How do I pay?", "-a", "-", "--force",
+                 input="Cash.\n")  # fmt: skip
     assert (first.exit_code, second.exit_code) == (0, 0)
     assert (first.stdout, second.stdout) == ("how-do-i-pay\n", "how-do-i-pay-2\n")
     entry = store.load(small_faq).get("how-do-i-pay")

@@ -20,6 +20,7 @@ from faqcli import operations, store
 from faqcli.engine import DEFAULTS
 from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.formats import Format
+from faqcli.model import Entry
 from faqcli.render import JsonRenderer, PlainRenderer, Renderer, safe
 
 if TYPE_CHECKING:
@@ -114,6 +115,22 @@ def _progress() -> Callable[[int], BuildReport] | None:
     from faqcli.render import BuildProgress
 
     return BuildProgress(Console(stderr=True))
+
+
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of an entry's id (``show``, ``edit``, ``remove``): the ids of
+    the FAQ that --faq, $FAQ_FILE or the default names that start with what is typed,
+    each with its question as help. A FAQ that cannot be read completes nothing."""
+    given = ctx.find_root().params.get("faq") or ()
+    try:
+        listing = operations.list_entries(store.resolve(given[-1] if given else None))
+    except (FaqError, OSError):
+        return []  # completion must never fail: the shell would print the traceback
+    return [
+        (e.id, " ".join(e.question.split()))  # one line: the completion protocol's unit
+        for e in listing.entries
+        if e.id.startswith(incomplete)
+    ]
 
 
 def _version(value: bool) -> None:
@@ -281,7 +298,9 @@ def list_(
 @handles_errors
 def show(
     ctx: typer.Context,
-    entry_id: str = typer.Argument(..., metavar="ID", help="The entry's id (see faq list)."),
+    entry_id: str = typer.Argument(
+        ..., metavar="ID", help="The entry's id (see faq list).", autocompletion=complete_ids
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
 ) -> None:
     """Print one entry in full."""
@@ -406,6 +425,7 @@ def _utf8(value: str, option: str) -> str:
     epilog=examples(
         "faq --faq support.json add --question 'How do I pay?' --answer 'By card.'",
         "faq add -q 'Refunds?' -a - --tag billing --alternate 'money back' < answer.md",
+        "faq add -q 'How do I pay?' -a 'In cash.' --force   (a second entry, same question)",
     )
 )
 @handles_errors
@@ -422,8 +442,15 @@ def add(
     alternates: list[str] = typer.Option(
         [], "--alternate", help="Another phrasing of the question (repeat for more)."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Add it even when an entry already asks the same question."
+    ),
 ) -> None:
-    """Add an entry to the FAQ file (atomic and locked: concurrent adds all land)."""
+    """Add an entry to the FAQ file (atomic and locked: concurrent adds all land).
+
+    A question an entry already asks (the same words, ignoring case and punctuation) is
+    refused, naming that entry (exit 2), unless --force.
+    """
     result = operations.add(
         _source(ctx),
         _read_field(question, "question"),
@@ -431,33 +458,55 @@ def add(
         entry_id=None if entry_id is None else _utf8(entry_id, "--id"),
         tags=[_utf8(t, "--tag") for t in tags],
         alternates=[_utf8(a, "--alternate") for a in alternates],
+        force=force,
     )
     _finish(result)
 
 
-@app.command(epilog=examples("faq --faq support.json remove refund --yes"))
+@app.command(
+    epilog=examples(
+        "faq --faq support.json remove refund     (shows the question, asks y/N)",
+        "faq remove refund --yes                  (in a script: no question asked)",
+    )
+)
 @handles_errors
 def remove(
     ctx: typer.Context,
-    entry_id: str = typer.Argument(..., metavar="ID", help="The id of the entry to remove."),
+    entry_id: str = typer.Argument(
+        ...,
+        metavar="ID",
+        help="The id of the entry to remove.",
+        autocompletion=complete_ids,
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Remove an entry (asks first on a terminal)."""
-    if not yes and sys.stdin.isatty() and not typer.confirm(f"Remove {entry_id!r}?"):
-        raise typer.Exit(int(ExitCode.NO_MATCH))
-    _finish(operations.remove(_source(ctx), entry_id))
+    """Remove an entry: on a terminal, shows its question and asks first (declining
+    exits 1); elsewhere --yes is required (exit 2 without it)."""
+    if not yes and not sys.stdin.isatty():
+        msg = "remove asks before deleting, and stdin is not a terminal"
+        raise UsageError(f"{msg}: pass --yes to remove {entry_id!r} without asking")
+    confirm = None if yes else _confirm_removal
+    _finish(operations.remove(_source(ctx), entry_id, confirm=confirm))
+
+
+def _confirm_removal(entry: Entry) -> bool:
+    question = safe(entry.question.replace("\n", " "))
+    return bool(typer.confirm(f"Remove {safe(entry.id)} ({question})?", default=False))
 
 
 @app.command(
     epilog=examples(
-        "faq --faq support.json edit refund",
+        "faq --faq support.json edit refund     (in $EDITOR, on a terminal)",
         "faq edit refund --answer 'Within 30 days.' --add-alternate 'money back'",
+        "faq edit refund --answer - < answer.md",
     )
 )
 @handles_errors
 def edit(
     ctx: typer.Context,
-    entry_id: str = typer.Argument(..., metavar="ID", help="The id of the entry to edit."),
+    entry_id: str = typer.Argument(
+        ..., metavar="ID", help="The id of the entry to edit.", autocompletion=complete_ids
+    ),
     question: str | None = typer.Option(None, "--question", "-q", help="A new question."),
     answer: str | None = typer.Option(
         None, "--answer", "-a", help="A new answer; - reads it from stdin."
@@ -467,23 +516,38 @@ def edit(
     ),
     tags: list[str] = typer.Option([], "--tag", help="Add a tag (repeat for more)."),
 ) -> None:
-    """Change an entry: with options, those fields; without, the whole entry in $EDITOR.
+    """Change an entry: with options, those fields; without, the whole entry in $EDITOR
+    ($VISUAL, else $EDITOR, else vi; only on a terminal: elsewhere, use the options).
 
-    An edit that leaves the entry invalid is refused with the reason; the file is untouched.
+    An edit that leaves the entry invalid is refused with the reason and the file is
+    untouched; an edit in the editor that is refused is kept in a file (its path is in
+    the message) and the next 'faq edit ID' offers to reopen it: answer n to start from
+    the entry as it is. An edit that changes nothing says "no changes".
     """
-    from faqcli import editor
+    source = _source(ctx)
+    if question is None and answer is None and not add_alternates and not tags:
+        from faqcli import editor
 
-    whole = question is None and answer is None and not add_alternates and not tags
+        session = editor.EditorSession(source.path, entry_id, _reopen_draft)
+        _finish(operations.edit_in_editor(source, entry_id, session))
+        return
     result = operations.edit(
-        _source(ctx),
+        source,
         entry_id,
         question=None if question is None else _read_field(question, "question"),
         answer=None if answer is None else _read_field(answer, "answer"),
         add_alternates=[_utf8(a, "--add-alternate") for a in add_alternates],
         tags=[_utf8(t, "--tag") for t in tags],
-        replace=editor.edit_json if whole else None,
     )
     _finish(result)
+
+
+def _reopen_draft(draft: Path) -> bool:
+    """Ask whether to reopen a refused edit kept in ``draft``."""
+    where = safe(str(draft))
+    prompt = f"A refused edit of this entry is kept in {where}.\nReopen it"
+    prompt += " (n: edit the entry as it is now)?"
+    return bool(typer.confirm(prompt, default=True))
 
 
 @app.command(epilog=examples("faq check", "faq --faq support.json check --json"))
@@ -505,25 +569,43 @@ def check(
     epilog=examples(
         "faq --faq support.json import old-faq.csv",
         "faq import notes.md --format md --dry-run",
+        "faq export -f csv > faq.csv; (edit faq.csv); faq import --update faq.csv",
+        "curl -s https://example.com/faq.md | faq import -",
     ),
 )
 @handles_errors
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., metavar="FILE", help="The file to import entries from.", readable=False
+        ...,
+        metavar="FILE",
+        help="The file to import entries from; - reads standard input.",
+        readable=False,
     ),
     fmt: Format = typer.Option(Format.AUTO, "--format", "-f", help="The file's format."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be added only."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change only."),
+    update: bool = typer.Option(
+        False,
+        "--update",
+        help="Replace the entries the file holds a changed version of (same id; without "
+        "an id, same question).",
+    ),
 ) -> None:
-    """Merge entries from seed text, CSV, Markdown or FAQ JSON; duplicates are skipped.
+    """Merge entries from seed text, CSV, Markdown or FAQ JSON; duplicates are skipped
+    (or, with --update, replace the entries they duplicate when they differ).
 
     Seed text: blocks of a line with only '-', the question line, then the answer. CSV: a
     header naming question,answer[,id,tags,alternates]. Markdown: '## Question' headings
-    with the answer below.
+    with the answer below. With FILE -, the format is told from the first line.
     """
-    text = store.read_text(file)
-    _finish(operations.import_entries(_source(ctx), text, str(file), fmt, dry_run=dry_run))
+    if str(file) == "-":
+        text, name = store.decode_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+    else:
+        text, name = store.read_text(file), str(file)
+    result = operations.import_entries(
+        _source(ctx), text, name, fmt, dry_run=dry_run, update=update
+    )
+    _finish(result)
 
 
 @app.command(

@@ -1,12 +1,22 @@
-"""Editing an entry as JSON in the user's editor (``faq edit ID`` without options)."""
+"""Editing an entry as JSON in the user's editor (``faq edit ID`` without options).
+
+An edit that is refused (text that is not JSON, an entry left invalid, an editor that
+failed) loses nothing: :meth:`EditorSession.keep` saves the text in a draft file in the
+user data folder, one per FAQ and entry, and the next ``faq edit ID`` offers to reopen
+it. An edit that succeeds deletes the draft.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +29,88 @@ def command() -> str:
     return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
 
 
-def edit_json(document: dict[str, Any], editor: str | None = None) -> dict[str, Any]:
-    """Open ``document`` as JSON in ``editor`` and read back the one object it holds
-    when the editor exits. A failed editor or text that is not one JSON object is an
-    error; nothing is changed."""
-    editor = editor or command()
+def has_terminal() -> bool:
+    """Whether an editor can run here: standard input and output are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def draft_path(faq_path: Path, entry_id: str) -> Path:
+    """Where a refused edit of ``entry_id`` in the FAQ at ``faq_path`` is kept: a file
+    named after the entry, with a key of the FAQ's resolved path and the id (so that two
+    FAQs, or two ids with one slug, never share one)."""
+    key = hashlib.sha256(f"{faq_path.resolve()}\0{entry_id}".encode()).hexdigest()[:12]
+    return store.user_data_dir() / "drafts" / f"{store.slugify(entry_id)}-{key}.json"
+
+
+class EditorSession:
+    """One ``faq edit ID`` in ``$EDITOR``: called with the entry as a dict, it returns
+    the edited one. ``reopen(draft)`` is asked, when a refused edit of this entry is
+    kept, whether to start from it (True) or from the entry as it is (False)."""
+
+    def __init__(
+        self,
+        faq_path: Path,
+        entry_id: str,
+        reopen: Callable[[Path], bool],
+        editor: str | None = None,
+    ) -> None:
+        self.draft = draft_path(faq_path, entry_id)
+        self.reopen = reopen
+        self.editor = editor or command()
+        self.original = ""  # the entry as JSON, as the editor was given it
+        self.text: str | None = None  # what the editor left, once it has run
+
+    def __call__(self, document: dict[str, Any]) -> dict[str, Any]:
+        if not has_terminal():
+            msg = "no terminal for an editor: change the entry with --question, --answer"
+            raise UsageError(f"{msg}, --add-alternate or --tag (see 'faq edit --help')")
+        self.original = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        start = self._kept_text() or self.original
+        name = store.slugify(str(document.get("id", "entry")))
+        status, self.text = run(self.editor, start, name)
+        if status != 0:
+            raise UsageError(f"the editor exited with status {status}; nothing changed")
+        edited = store.decode(self.text, "the edited entry")
+        if not isinstance(edited, dict):
+            raise FaqDataError("the edited entry: must be one JSON object; nothing changed")
+        return edited
+
+    def _kept_text(self) -> str | None:
+        """The text of a refused edit kept earlier, when the user wants it back."""
+        if not self.draft.is_file() or not self.reopen(self.draft):
+            return None
+        try:
+            return store.read_text(self.draft)
+        except FaqDataError:
+            return None  # unreadable or not UTF-8: start from the entry as it is
+
+    def keep(self) -> Path | None:
+        """Save the editor's text as this entry's draft, when it ran and changed
+        something; the draft's path, or None when there was nothing to keep or it
+        could not be saved."""
+        if self.text is None or self.text == self.original:
+            return None
+        try:
+            self.draft.parent.mkdir(parents=True, exist_ok=True)
+            self.draft.write_text(self.text, encoding="utf-8")
+        except (OSError, UnicodeEncodeError):
+            return None
+        return self.draft
+
+    def discard(self) -> None:
+        """Delete the draft: the entry was edited (or left as it is) successfully."""
+        with contextlib.suppress(OSError):  # a draft not deleted is only offered again
+            self.draft.unlink(missing_ok=True)
+
+
+def run(editor: str, text: str, name: str) -> tuple[int, str]:
+    """Open ``text`` in ``editor`` as ``NAME.json``; its exit status and the text it
+    left in the file."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{document.get('id', 'entry')}.json"
-        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        path = Path(tmp) / f"{name}.json"
+        path.write_text(text, "utf-8")
         try:
             status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
         except (OSError, ValueError) as exc:  # ValueError: shlex on an unclosed quote
             raise UsageError(f"cannot run the editor {editor!r}: {exc}") from None
-        if status != 0:
-            raise UsageError(f"the editor exited with status {status}; nothing changed")
-        edited = store.decode(store.read_text(path), "the edited entry")
-    if not isinstance(edited, dict):
-        raise FaqDataError("the edited entry: must be one JSON object; nothing changed")
-    return edited
+        return status, store.read_text(path)

@@ -288,9 +288,13 @@ class Merge(NamedTuple):
 
     added: list[dict[str, Any]]  # raw entries, ids filled in
     skipped: list[str]  # one line per duplicate, saying of what
+    updated: list[tuple[int, dict[str, Any]]]  # with update: (position, new raw entry)
+    unchanged: list[str]  # with update: ids of the entries the import holds as they are
 
 
-def _question_key(question: str) -> str:
+def question_key(question: str) -> str:
+    """A question as duplicates are found: its normalised words (``How do I pay?`` and
+    ``how do i PAY`` are the same question)."""
     return " ".join(words(question))
 
 
@@ -300,38 +304,93 @@ def _at(place: str) -> Callable[[str | None], str]:
 
 
 def merge(
-    existing: Sequence[dict[str, Any]], incoming: Sequence[dict[str, Any]], name: str
+    existing: Sequence[dict[str, Any]],
+    incoming: Sequence[dict[str, Any]],
+    name: str,
+    *,
+    update: bool = False,
 ) -> Merge:
     """Entries of ``incoming`` that are new to ``existing``: duplicates (same id, or the
-    same question once normalised) are skipped; missing ids are derived and kept unique."""
+    same question once normalised) are skipped; missing ids are derived and kept unique.
+
+    With ``update``, an incoming entry that is a duplicate of an existing one (by id;
+    without an id, by its question) and differs from it replaces it, keeping the fields
+    faq does not know that the import does not name; one that does not differ is skipped
+    as unchanged."""
     ids = {str(e["id"]) for e in existing if isinstance(e, dict) and e.get("id")}
     questions = {
-        _question_key(e["question"]): str(e.get("id") or e["question"])
+        question_key(e["question"]): str(e.get("id") or e["question"])
         for e in existing
         if isinstance(e, dict) and isinstance(e.get("question"), str)
     }
-    added: list[dict[str, Any]] = []
-    skipped: list[str] = []
+    positions = {str(e["id"]): i for i, e in enumerate(existing) if isinstance(e, dict)}
+    merged = Merge([], [], [], [])
     for number, raw in enumerate(incoming, start=1):
         line = raw.get("_line")
         where = f"{name}:{line}" if line else f"{name}: entry {number}"
-        entry = {k: v for k, v in raw.items() if not k.startswith("_")}
-        for key in ("question", "answer"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                raise FaqDataError(f"{where}: the {key} is missing or blank")
-        # Checked here, as the FAQ file will check it, so that an error names this file
-        # and line, and --dry-run finds what the import would refuse.
-        store.check_entry(entry, _at(where))
-        key = _question_key(entry["question"])
+        entry = _incoming(raw, where)
+        key = question_key(entry["question"])
+        if update and _update(entry, key, existing, positions, questions, where, merged):
+            continue
         if entry.get("id") and str(entry["id"]) in ids:
-            skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
+            merged.skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
             continue
         if key in questions:
-            skipped.append(f"{where}: skipped, same question as {questions[key]!r}")
+            merged.skipped.append(f"{where}: skipped, same question as {questions[key]!r}")
             continue
         if not entry.get("id"):
             entry = {"id": store.unique_id(store.slugify(entry["question"]), ids), **entry}
         ids.add(str(entry["id"]))
         questions[key] = str(entry["id"])
-        added.append(entry)
-    return Merge(added, skipped)
+        merged.added.append(entry)
+    return merged
+
+
+def _incoming(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """An entry to import, checked as the FAQ file will check it, so that an error
+    names this file and line, and --dry-run finds what the import would refuse."""
+    entry = {k: v for k, v in raw.items() if not k.startswith("_")}
+    for key in ("question", "answer"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise FaqDataError(f"{where}: the {key} is missing or blank")
+    store.check_entry(entry, _at(where))
+    return entry
+
+
+def _update(
+    entry: dict[str, Any],
+    key: str,
+    existing: Sequence[dict[str, Any]],
+    positions: dict[str, int],
+    questions: dict[str, str],
+    where: str,
+    merged: Merge,
+) -> bool:
+    """With ``import --update``: when ``entry`` is an existing entry's new version (same
+    id; without an id, same question), record its replacement (or that it is unchanged)
+    in ``merged`` and say True; False when it is not one."""
+    target = str(entry["id"]) if entry.get("id") else questions.get(key)
+    if target is None or target not in positions:
+        return False
+    if any(target == str(new["id"]) for _, new in merged.updated):
+        merged.skipped.append(f"{where}: skipped, {target!r} is updated already")
+        return True
+    position = positions[target]
+    old = existing[position]
+    new = {"id": target, **{k: v for k, v in entry.items() if k != "id"}}
+    new.update({k: v for k, v in old.items() if k not in store.KNOWN_FIELDS and k not in new})
+    if _same(old, new):
+        merged.unchanged.append(target)
+    else:
+        merged.updated.append((position, new))
+    return True
+
+
+def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether two raw entries hold the same data (what the FAQ file would hold)."""
+
+    def entry(raw: dict[str, Any]) -> Entry:
+        return store.check_entry(raw, _at("the entry"))
+
+    a, b = entry(old), entry(new)
+    return a == b and a.extra == b.extra

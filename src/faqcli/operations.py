@@ -15,6 +15,7 @@ the result to a renderer (``faqcli.render``).
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from faqcli import store
 from faqcli.engine import DEFAULTS, Index, explain, rank
-from faqcli.errors import FaqDataError, FaqError, UsageError
+from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError
+from faqcli.model import Entry
 from faqcli.results import (
     SUGGESTIONS,
     Answer,
@@ -39,6 +41,7 @@ from faqcli.results import (
 )
 
 if TYPE_CHECKING:
+    from faqcli.editor import EditorSession
     from faqcli.formats import Format
     from faqcli.index import BuildReport
 
@@ -106,9 +109,12 @@ def add(
     entry_id: str | None = None,
     tags: Sequence[str] = (),
     alternates: Sequence[str] = (),
+    force: bool = False,
 ) -> Changed:
     """Add an entry (locked and atomic: concurrent adds all land). Without ``entry_id``
-    the id is derived from the question and kept unique."""
+    the id is derived from the question and kept unique. A question an entry already
+    asks (the same once normalised, as ``faq import`` finds duplicates) is refused,
+    naming that entry, unless ``force``."""
     for name, value in (("question", question), ("answer", answer)):
         if not value.strip():
             raise UsageError(f"the {name} is empty")
@@ -119,6 +125,9 @@ def add(
         taken = {e["id"] for e in entries}
         if entry_id is not None and entry_id in taken:
             raise UsageError(f"an entry with id {entry_id!r} already exists")
+        if not force and (same := _asking(entries, question)) is not None:
+            msg = f"entry {same['id']!r} already asks this question ({same['question']!r})"
+            raise UsageError(f"{msg}; pass --force to add it all the same")
         new_id = entry_id or store.unique_id(store.slugify(question), taken)
         entry: dict[str, Any] = {"id": new_id, "question": question, "answer": answer}
         if alternates:
@@ -129,8 +138,27 @@ def add(
     return Changed("added", source.path, new_id)
 
 
-def remove(source: store.FaqSource, entry_id: str) -> Changed:
-    """Remove an entry; an unknown id is a NotFoundError naming the closest ids."""
+def _asking(entries: list[dict[str, Any]], question: str) -> dict[str, Any] | None:
+    """The raw entry that asks ``question`` once normalised, if one does."""
+    from faqcli.formats import question_key
+
+    key = question_key(question)
+    return next((e for e in entries if question_key(e["question"]) == key), None)
+
+
+def remove(
+    source: store.FaqSource,
+    entry_id: str,
+    *,
+    confirm: Callable[[Entry], bool] | None = None,
+) -> Changed:
+    """Remove an entry; an unknown id is a NotFoundError naming the closest ids. With
+    ``confirm``, it is shown the entry first (no lock held meanwhile) and may decline:
+    then nothing changes and the result says "kept" (exit 1)."""
+    if confirm is not None and not source.bundled:
+        entry = store.find(store.load(source.path), entry_id)
+        if not confirm(entry):
+            return Changed("kept", source.path, entry_id, ExitCode.NO_MATCH)
     with store.editing(source) as doc:
         del doc["entries"][store.position(doc["entries"], entry_id)]
     return Changed("removed", source.path, entry_id)
@@ -178,23 +206,53 @@ def edit(
     return Changed("edited", source.path, edited.id)
 
 
+def edit_in_editor(source: store.FaqSource, entry_id: str, session: EditorSession) -> Changed:
+    """``faq edit ID`` without options: the entry in ``$EDITOR`` (``session``, see
+    ``faqcli.editor``). An edit that is refused, for whatever reason, keeps its text in
+    a file in the user data folder, named in the error; the next edit of the entry
+    offers to reopen it, and one that succeeds deletes it."""
+    try:
+        result = edit(source, entry_id, replace=session)
+    except FaqError as err:
+        kept = session.keep()
+        if kept is None:
+            raise
+        again = f"faq edit {shlex.quote(entry_id)}"
+        msg = f"{err.message}; your edit is kept in {kept} ({again} offers to reopen it)"
+        raise type(err)(msg) from None
+    session.discard()
+    return result
+
+
 def import_entries(
-    source: store.FaqSource, text: str, name: str, fmt: Format, *, dry_run: bool = False
+    source: store.FaqSource,
+    text: str,
+    name: str,
+    fmt: Format,
+    *,
+    dry_run: bool = False,
+    update: bool = False,
 ) -> Imported:
     """Merge the entries of ``text`` (seed text, CSV, Markdown or FAQ JSON, read from
-    ``name``); duplicates (same id, or the same normalised question) are skipped."""
+    ``name``); duplicates (same id, or the same normalised question) are skipped. With
+    ``update``, a duplicate that differs replaces the entry it duplicates (by id; an
+    incoming entry without an id, by question; see ``faqcli.formats.merge``)."""
     from faqcli import formats
 
     incoming = formats.parse(text, fmt, name)
     if dry_run:
-        current = store.load(source.path)
-        merged = formats.merge([e.to_dict() for e in current.entries], incoming, name)
+        current = [e.to_dict() for e in store.load(source.path).entries]
+        merged = formats.merge(current, incoming, name, update=update)
     else:
         with store.editing(source) as doc:
-            merged = formats.merge(doc["entries"], incoming, name)
+            merged = formats.merge(doc["entries"], incoming, name, update=update)
+            for position, entry in merged.updated:
+                doc["entries"][position] = entry
             doc["entries"].extend(merged.added)
     added = tuple(str(e["id"]) for e in merged.added)
-    return Imported(added, tuple(merged.skipped), dry_run)
+    updated = tuple(str(e["id"]) for _, e in merged.updated)
+    unchanged = tuple(merged.unchanged)
+    return Imported(added, tuple(merged.skipped), dry_run, updated, unchanged, update)
 
 
 def export(source: store.FaqSource, fmt: Format) -> Exported:

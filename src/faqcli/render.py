@@ -95,7 +95,8 @@ def json_of(result: Result) -> Any:
         case Evaluation():
             return result.report.metrics()
         case Imported():
-            return {"added": list(result.added), "skipped": list(result.skipped),
+            return {"added": list(result.added), "updated": list(result.updated),
+                    "unchanged": list(result.unchanged), "skipped": list(result.skipped),
                     "dry_run": result.dry_run}  # fmt: skip
         case Indexed():
             path = str(result.path) if result.path else None
@@ -251,11 +252,17 @@ def _status(result: Changed | Imported | Indexed) -> str:
             return f"no changes to {safe(result.entry_id or '')}"
         case Changed(action="created"):
             return f"created {safe(str(result.path))}"
+        case Changed(action="kept"):
+            return f"kept {safe(result.entry_id or '')}: nothing removed"
         case Changed():
             return f"{result.action} {safe(result.entry_id or '')}"
-        case Imported():
+        case Imported(update=False):
             verb = "would add" if result.dry_run else "added"
             return f"{verb} {len(result.added)} entries, skipped {len(result.skipped)} duplicates"
+        case Imported():
+            add, update = ("would add", "would update") if result.dry_run else ("added", "updated")
+            done = f"{add} {len(result.added)} entries, {update} {len(result.updated)}"
+            return f"{done}, unchanged {len(result.unchanged)}, skipped {len(result.skipped)}"
         case Indexed(path=None):
             return f"{result.entries} entries: {result.reason}"
         case Indexed():

@@ -121,7 +121,7 @@ class EntryShown:
 class Changed:
     """What a write did to the FAQ file: ``add``, ``edit``, ``remove``, ``init``."""
 
-    action: str  # "added", "edited", "removed", "created", or "unchanged"
+    action: str  # "added", "edited", "removed", "created", "unchanged" or "kept"
     path: Path
     entry_id: str | None = None
     exit_code: ExitCode = ExitCode.OK
@@ -134,6 +134,9 @@ class Imported:
     added: tuple[str, ...]  # the ids of the entries added
     skipped: tuple[str, ...]  # one line per duplicate, saying where and of what
     dry_run: bool = False
+    updated: tuple[str, ...] = ()  # with --update: the ids of the entries replaced
+    unchanged: tuple[str, ...] = ()  # with --update: the ids of entries imported as they are
+    update: bool = False  # whether --update was asked for
     exit_code: ExitCode = ExitCode.OK
 
 

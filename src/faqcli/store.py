@@ -39,11 +39,17 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "faq.json"
 
 
-def user_faq_path() -> Path:
-    """The user's own FAQ (``faq init`` creates it): faq.json in the user data folder."""
+def user_data_dir() -> Path:
+    """faq's folder in the user data folder (e.g. ``~/.local/share/faq``): the user's
+    own FAQ, the interactive history, the unanswered-question logs, kept edits."""
     from platformdirs import user_data_path
 
-    return user_data_path("faq", appauthor=False) / "faq.json"
+    return user_data_path("faq", appauthor=False)
+
+
+def user_faq_path() -> Path:
+    """The user's own FAQ (``faq init`` creates it): faq.json in the user data folder."""
+    return user_data_dir() / "faq.json"
 
 
 def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None) -> FaqSource:
@@ -66,12 +72,17 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise io_error(path, exc) from None
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte order mark dropped), or an error naming the first bad byte."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        msg = f"{path}:{line}:{col}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
+        msg = f"{name}:{line}:{col}: not UTF-8 text (byte 0x{data[exc.start]:02x})"
         raise FaqDataError(msg) from None
 
 
