@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +87,12 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     from faqcli import editor
 
     monkeypatch.setattr(editor, "has_terminal", lambda: True)
+
+
+@pytest.fixture
+def terminals() -> Iterator[list[Any]]:
+    """Pseudo-terminals a test opens (tests/terminal.py), closed after it."""
+    opened: list[Any] = []
+    yield opened
+    for term in opened:
+        term.close()

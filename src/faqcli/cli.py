@@ -284,14 +284,39 @@ def ask(
         renderer.render(answer)  # batch mode exits 0 however each question went
 
 
-@app.command(name="list", epilog=examples("faq list", "faq list --json | jq '.entries[].id'"))
+@app.command(
+    name="list",
+    epilog=examples(
+        "faq list",
+        "faq list --tag billing",
+        "faq list --grep refund --tag billing     (both must match)",
+        "faq list --json | jq '.entries[].id'",
+    ),
+)
 @handles_errors
 def list_(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print the whole FAQ document as JSON."),
+    tags: list[str] = typer.Option(
+        [], "--tag", help="Only entries with this tag, ignoring case (repeat: all of them)."
+    ),
+    grep: str | None = typer.Option(
+        None,
+        "--grep",
+        metavar="TEXT",
+        help="Only entries whose question, alternates or answer hold TEXT, ignoring case.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the FAQ document as JSON."),
 ) -> None:
-    """Show every entry: id, question and tags (id<TAB>question when piped)."""
-    _finish(operations.list_entries(_source(ctx)), as_json)
+    """Show the entries: id, question and tags (id<TAB>question when piped).
+
+    On a terminal, a list taller than the screen is shown through $PAGER (or less);
+    piped, it never is. With --tag or --grep, only the entries that match both (exit 1
+    when none does): --tag T, those tagged T; --grep TEXT looks for TEXT in the
+    question, alternates and answer; both ignoring case.
+    """
+    tag_list = [_utf8(t, "--tag") for t in tags]
+    found = operations.list_matching(_source(ctx), tags=tag_list, grep=grep)
+    _finish(found, as_json)
 
 
 @app.command(epilog=examples("faq show escape-routes", "faq show escape-routes --json"))

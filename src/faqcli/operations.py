@@ -96,6 +96,35 @@ def list_entries(source: store.FaqSource) -> EntryList:
     return EntryList(faq.entries, faq.title)
 
 
+def list_matching(
+    source: store.FaqSource, *, tags: Sequence[str] = (), grep: str | None = None
+) -> EntryList:
+    """``faq list``: every entry, or with ``tags`` or ``grep`` the entries that match
+    (see :func:`filter_listing`)."""
+    return filter_listing(list_entries(source), tags=tags, grep=grep)
+
+
+def filter_listing(
+    listing: EntryList, *, tags: Sequence[str] = (), grep: str | None = None
+) -> EntryList:
+    """The entries of ``listing`` that carry every one of ``tags`` and hold ``grep`` in
+    their question, an alternate or their answer, both ignoring case; with a filter that
+    matches nothing, the listing exits 1 (as grep does)."""
+    if not tags and grep is None:
+        return listing
+    wanted = {t.casefold() for t in tags}
+    needle = (grep or "").casefold()
+
+    def matches(e: Entry) -> bool:
+        texts = (e.question, *e.alternates, e.answer)
+        has_tags = wanted <= {t.casefold() for t in e.tags}
+        return has_tags and any(needle in text.casefold() for text in texts)
+
+    kept = tuple(e for e in listing.entries if matches(e))
+    code = ExitCode.OK if kept else ExitCode.NO_MATCH
+    return replace(listing, entries=kept, exit_code=code, tags=tuple(tags), grep=grep)
+
+
 def show(source: store.FaqSource, entry_id: str) -> EntryShown:
     """One entry; an unknown id is a NotFoundError naming the closest ids."""
     return EntryShown(store.find(store.load(source.path), entry_id))

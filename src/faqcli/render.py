@@ -33,6 +33,7 @@ from faqcli.results import (
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.pager import Pager
 
     from faqcli.evaluate import Miss, Report
 
@@ -340,6 +341,16 @@ class PlainRenderer:
     def entries(self, result: EntryList) -> None:
         for e in result.entries:
             self._line(f"{safe(e.id)}\t{safe(e.question)}")
+        self._none_matched(result)
+
+    def _none_matched(self, result: EntryList) -> None:
+        """Say on stderr that --tag or --grep matched nothing (stdout stays empty)."""
+        if result.entries or not result.filtered:
+            return
+        wanted = [f"tag {safe(t)!r}" for t in result.tags]
+        if result.grep is not None:
+            wanted.append(f"text {safe(result.grep)!r}")
+        self.err.write(f"faq: no entry matches {' and '.join(wanted)}\n")
 
     def entry(self, entry: Entry) -> None:
         self._line(f"{safe(entry.question)} [{safe(entry.id)}]")
@@ -387,9 +398,12 @@ SCORE_STYLES = {Strength.CONFIDENT: "green", Strength.NEAR: "yellow", Strength.W
 class RichRenderer(PlainRenderer):
     """Panels, tables and Markdown answers for a terminal; the rest as plain lines."""
 
-    def __init__(self, console: Console, err: IO[str] | None = None) -> None:
+    def __init__(
+        self, console: Console, err: IO[str] | None = None, pager: Pager | None = None
+    ) -> None:
         super().__init__(console.file, err)
         self.console = console
+        self.pager = pager  # None: Rich's, which runs $PAGER (or less)
 
     def _line(self, text: str = "") -> None:
         from rich.text import Text
@@ -469,7 +483,23 @@ class RichRenderer(PlainRenderer):
             table.add_row(
                 Text(safe(e.id)), Text(safe(e.question)), Text(", ".join(map(safe, e.tags)))
             )
-        self.console.print(table)
+        if result.entries or not result.filtered:
+            self._paged(table)
+        self._none_matched(result)
+
+    def _paged(self, renderable: RenderableType) -> None:
+        """Print ``renderable``, through the pager when it is taller than the terminal.
+        It is drawn once, then printed or paged (without colour: less shows escape
+        sequences as text unless told -R)."""
+        from rich.segment import Segments
+
+        lines = self.console.render_lines(renderable, pad=False, new_lines=True)
+        drawn = Segments(segment for line in lines for segment in line)
+        if len(lines) < self.console.size.height:
+            self.console.print(drawn)
+            return
+        with self.console.pager(self.pager, styles=False):
+            self.console.print(drawn)
 
     def entry(self, entry: Entry) -> None:
         from rich.text import Text

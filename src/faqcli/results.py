@@ -107,6 +107,13 @@ class EntryList:
     entries: tuple[Entry, ...]
     title: str | None = None
     exit_code: ExitCode = ExitCode.OK
+    tags: tuple[str, ...] = ()  # listed only entries with these tags (faq list --tag)
+    grep: str | None = None  # listed only entries holding this text (faq list --grep)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether these are the entries matching --tag or --grep, not every entry."""
+        return bool(self.tags) or self.grep is not None
 
 
 @dataclass(frozen=True)

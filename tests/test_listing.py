@@ -1,0 +1,221 @@
+"""Issue 15, item 5: large FAQs on a terminal. list pages when taller than the
+screen (never in a pipe), list --tag and --grep, ids complete in the shell."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import typer
+from rich.console import Console
+from typer.testing import Result
+
+from faqcli.cli import app, complete_ids
+from faqcli.errors import ExitCode
+from faqcli.model import Entry
+from faqcli.render import RichRenderer
+from faqcli.results import EntryList
+from tests.terminal import Terminal, faq_env
+
+Run = Callable[..., Result]
+
+
+# --- list --tag, list --grep -------------------------------------------------------------
+
+
+def test_list_tag_shows_only_entries_with_that_tag_ignoring_case(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "list", "--tag", "ACCOUNT")
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout == (
+        "reset-password\tHow do I reset my password?\ndelete-account\tHow do I delete my account?\n"
+    )
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("OFFICE", ["opening-hours", "office-location"]),  # in questions, any case
+        ("forgot", ["reset-password"]),  # in an alternate
+        ("harbour street", ["office-location"]),  # in an answer
+    ],
+)
+def test_list_grep_looks_in_questions_alternates_and_answers(
+    run: Run, small_faq: Path, text: str, ids: list[str]
+) -> None:
+    result = run("--faq", str(small_faq), "list", "--grep", text)
+    assert result.exit_code == ExitCode.OK
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ids
+
+
+def test_list_tag_and_grep_must_both_match(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "list", "--tag", "account", "--grep", "delete")
+    assert result.stdout == "delete-account\tHow do I delete my account?\n"
+
+
+def test_a_filter_that_matches_nothing_exits_1_saying_so(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "list", "--tag", "billing", "--grep", "card")
+    assert result.exit_code == ExitCode.NO_MATCH
+    assert result.stdout == ""
+    assert result.stderr == "faq: no entry matches tag 'billing' and text 'card'\n"
+
+
+def test_list_json_with_a_filter_holds_the_matching_entries(run: Run, small_faq: Path) -> None:
+    result = run("--faq", str(small_faq), "list", "--json", "--tag", "account")
+    doc = json.loads(result.stdout)
+    assert doc["title"] == "Support desk"
+    assert [e["id"] for e in doc["entries"]] == ["reset-password", "delete-account"]
+
+
+def test_list_help_says_what_grep_searches(run: Run) -> None:
+    result = run("list", "--help")
+    text = re.sub(r"[\s│]+", " ", result.stdout)
+    assert "--grep TEXT looks for TEXT in the question, alternates and answer" in text
+    assert "ignoring case" in text
+
+
+# --- the pager --------------------------------------------------------------------------
+
+
+class Recorder:
+    """A pager that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+
+    def show(self, content: str) -> None:
+        self.shown.append(content)
+
+
+ENTRIES = tuple(Entry(f"e{i}", f"Question {i}?", "Answer.", (), ("t",)) for i in range(30))
+
+
+def _listed(count: int, height: int) -> tuple[str, Recorder]:
+    out, pager = io.StringIO(), Recorder()
+    console = Console(file=out, width=60, height=height, force_terminal=True)
+    RichRenderer(console, out, pager).render(EntryList(ENTRIES[:count], "T"))
+    return out.getvalue(), pager
+
+
+def test_a_list_taller_than_the_terminal_goes_through_the_pager_without_colour() -> None:
+    printed, pager = _listed(30, height=24)
+    assert printed == ""
+    assert len(pager.shown) == 1
+    assert "e29" in pager.shown[0] and "\x1b[" not in pager.shown[0]
+
+
+def test_a_list_that_fits_is_printed_as_it_is() -> None:
+    printed, pager = _listed(5, height=24)
+    assert pager.shown == []
+    assert "e4" in printed
+
+
+def test_list_on_a_real_terminal_runs_pager(
+    write_faq: Callable[..., Path], tmp_path: Path, terminals: list[Any]
+) -> None:
+    faq = write_faq({"entries": [e.to_dict() for e in ENTRIES]})
+    paged = tmp_path / "paged.txt"
+    env = faq_env(tmp_path, PAGER=f"cat > {paged}")
+    term = Terminal(["--faq", str(faq), "list"], env, rows=20)
+    terminals.append(term)
+    assert term.wait() == 0
+    assert "e29" in paged.read_text(encoding="utf-8")
+    assert "e29" not in term.output  # the rows went to the pager, not the terminal
+
+
+def test_a_short_list_on_a_real_terminal_is_not_paged(
+    small_faq: Path, tmp_path: Path, terminals: list[Any]
+) -> None:
+    paged = tmp_path / "paged.txt"
+    term = Terminal(["--faq", str(small_faq), "list"], faq_env(tmp_path, PAGER=f"cat > {paged}"))
+    terminals.append(term)
+    assert term.wait() == 0
+    assert "office-location" in term.output
+    assert not paged.exists()
+
+
+def test_a_piped_list_is_never_paged(run: Run, write_faq: Any, tmp_path: Path) -> None:
+    faq = write_faq({"entries": [e.to_dict() for e in ENTRIES]})
+    paged = tmp_path / "paged.txt"
+    result = run("--faq", str(faq), "list", env={"PAGER": f"cat > {paged}"})
+    assert result.stdout.count("\n") == 30
+    assert not paged.exists()
+
+
+# --- completion of ids ------------------------------------------------------------------
+
+
+def _context(*root_args: str) -> click.Context:
+    """The context of ``faq ROOT_ARGS show`` as the shell's completion builds it."""
+    command = typer.main.get_command(app)
+    root = command.make_context("faq", [*root_args, "show"], resilient_parsing=True)
+    assert isinstance(command, click.Group)
+    show = command.get_command(root, "show")
+    assert show is not None
+    return show.make_context("show", [], parent=root, resilient_parsing=True)
+
+
+def test_ids_complete_from_the_faq_named_by_faq_with_their_questions(small_faq: Path) -> None:
+    ctx = _context("--faq", str(small_faq))
+    assert complete_ids(ctx, "re") == [
+        ("reset-password", "How do I reset my password?"),
+        ("refund", "Can I get a refund for my subscription?"),
+    ]
+    assert [i for i, _ in complete_ids(ctx, "")][:2] == ["reset-password", "delete-account"]
+
+
+def test_ids_complete_from_faq_file(small_faq: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAQ_FILE", str(small_faq))
+    assert complete_ids(_context(), "off") == [("office-location", "Where is the office?")]
+
+
+def test_a_question_over_several_lines_completes_as_one_line(write_faq: Any) -> None:
+    faq = write_faq([{"id": "a", "question": "How\ndo I\tpay?", "answer": "Card."}])
+    assert complete_ids(_context("--faq", str(faq)), "") == [("a", "How do I pay?")]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [None, "dir", b'{"entries": [', b"\xff\xfe", b"[" * 100_000, b'[{"id": "x"}]'],
+    ids=["missing", "directory", "malformed", "not-utf8", "too-deep", "invalid"],
+)
+def test_a_faq_that_cannot_be_read_completes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | str | None
+) -> None:
+    faq = tmp_path / "faq.json"
+    if content == "dir":
+        faq.mkdir()
+    elif isinstance(content, bytes):
+        faq.write_bytes(content)
+    assert complete_ids(_context("--faq", str(faq)), "") == []
+    monkeypatch.setenv("FAQ_FILE", str(faq))
+    assert complete_ids(_context(), "") == []
+
+
+@pytest.mark.parametrize("command", ["show", "edit", "remove"])
+def test_the_shell_completes_ids_for_show_edit_and_remove(small_faq: Path, command: str) -> None:
+    """Through click's completion machinery, as ``faq --install-completion`` uses it."""
+    from click.shell_completion import BashComplete
+
+    completion = BashComplete(typer.main.get_command(app), {}, "faq", "_FAQ_COMPLETE")
+    items = completion.get_completions(["--faq", str(small_faq), command], "de")
+    assert [item.value for item in items] == ["delete-account"]
+
+
+def test_completion_through_the_console_script(small_faq: Path) -> None:
+    import subprocess
+
+    env = {"_FAQ_COMPLETE": "complete_bash", "COMP_WORDS": f"faq --faq {small_faq} show o",
+           "COMP_CWORD": "4", "PATH": "/usr/bin:/bin"}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli"], env=env, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.split() == ["opening-hours", "office-location"]
