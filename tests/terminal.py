@@ -95,7 +95,9 @@ class Terminal:
                 return before
             left = deadline - time.monotonic()
             if left <= 0 or (not self._read(min(left, 0.5)) and self.proc.poll() is not None):
-                raise AssertionError(f"never saw {text!r}; the terminal shows:\n{shown}")
+                code = self.proc.poll()
+                msg = f"never saw {text!r} (exit code {code}); the terminal shows:"
+                raise AssertionError(f"{msg}\n{self.raw!r}")
 
     def send(self, text: str) -> None:
         os.write(self.master, text.encode("utf-8"))

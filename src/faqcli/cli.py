@@ -26,6 +26,7 @@ from faqcli.render import JsonRenderer, PlainRenderer, Renderer, safe
 if TYPE_CHECKING:
     from faqcli.engine import Index
     from faqcli.index import BuildReport
+    from faqcli.misses import MissLog
     from faqcli.results import Result
 
 app = typer.Typer(
@@ -255,6 +256,13 @@ def ask(
         "--explain",
         help="Also show why: the words matched, the evidence and its part in the score.",
     ),
+    log_misses: bool = typer.Option(
+        False,
+        "--log-misses",
+        envvar="FAQ_LOG_MISSES",
+        help="Log the questions faq does not answer, for 'faq misses' (kept on this "
+        "computer only, the newest 1,000 per FAQ). FAQ_LOG_MISSES=1 does it for every ask.",
+    ),
 ) -> None:
     """Print the answer that best fits QUESTION.
 
@@ -264,24 +272,70 @@ def ask(
     Exit status: 0 answered, 1 no confident answer, 2 usage error, 3 bad FAQ data.
     """
     question = " ".join(words or [])
-    batch = question == "-" or not words
-    if batch and not sys.stdin.isatty() and not words:
+    from_stdin = question == "-" or not words
+    prompting = from_stdin and sys.stdin.isatty()  # a person at a terminal: a prompt
+    if not words and not prompting:
         msg = "Missing argument 'QUESTION...': ask a question, or - to read questions from stdin"
         raise click.UsageError(msg, ctx)
-    if not batch and not question.strip():
+    if not from_stdin and not question.strip():
         raise UsageError("the question is empty")
     shown = top or (3 if as_json else 1)
     index = _index(ctx)
-    if not batch:
-        answer = operations.ask(
-            index, _query_text(question), top=shown, threshold=threshold, why=why
-        )
+    log = _miss_log(ctx) if log_misses else None
+    if prompting:
+        from faqcli import interactive
+
+        session = interactive.Session(
+            index, _renderer(as_json), _source(ctx).path, top=shown, threshold=threshold,
+            why=why, log=log, history=interactive.history_path(),
+        )  # fmt: skip
+        raise typer.Exit(int(interactive.run(session)))
+    if not from_stdin:
+        text = _query_text(question)
+        answer = operations.ask(index, text, top=shown, threshold=threshold, why=why, log=log)
         _finish(answer, as_json)
         return
     renderer = _renderer(as_json)
-    answers = operations.ask_each(index, _questions(), top=shown, threshold=threshold, why=why)
+    answers = operations.ask_each(
+        index, _questions(), top=shown, threshold=threshold, why=why, log=log
+    )
     for answer in answers:
         renderer.render(answer)  # batch mode exits 0 however each question went
+
+
+def _miss_log(ctx: typer.Context) -> MissLog:
+    from faqcli.misses import MissLog
+
+    return MissLog.for_faq(_source(ctx).path)
+
+
+@app.command(
+    epilog=examples(
+        "faq misses",
+        "faq --faq support.json misses --json",
+        "faq misses --clear",
+    )
+)
+@handles_errors
+def misses(
+    ctx: typer.Context,
+    clear: bool = typer.Option(False, "--clear", help="Delete the log of this FAQ."),
+    as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
+) -> None:
+    """List the questions faq could not answer, grouped by likeness, most asked first.
+
+    They are logged only when asked for: faq ask --log-misses, or FAQ_LOG_MISSES=1 in
+    the environment. The log is a file in your user data folder, one per FAQ, never
+    sent anywhere; it keeps the newest 1,000 questions. Each group shows its wordings,
+    how often and when they were asked, the closest entries, and the command that would
+    answer them: the wordings as alternates of the closest entry when it is likely the
+    one meant (score 33 or more), else a new entry (faq add asks for the answer).
+    """
+    if clear:
+        _finish(operations.clear_misses(_source(ctx)), as_json)
+        return
+    options: Options = ctx.obj
+    _finish(operations.misses(_source(ctx), cache=options.cache, progress=_progress()), as_json)
 
 
 @app.command(

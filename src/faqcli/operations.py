@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faqcli import store
-from faqcli.engine import DEFAULTS, Index, explain, rank
-from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError
+from faqcli.engine import DEFAULTS, Index, explain, is_confident, rank
+from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError, io_error
 from faqcli.model import Entry
 from faqcli.results import (
+    SUGGESTION_FLOOR,
     SUGGESTIONS,
     Answer,
     Changed,
@@ -37,6 +38,9 @@ from faqcli.results import (
     Exported,
     Imported,
     Indexed,
+    MissesCleared,
+    MissGroup,
+    MissReport,
     Where,
 )
 
@@ -44,6 +48,8 @@ if TYPE_CHECKING:
     from faqcli.editor import EditorSession
     from faqcli.formats import Format
     from faqcli.index import BuildReport
+    from faqcli.misses import Group as MissesGroup
+    from faqcli.misses import MissLog
 
 Progress = Callable[[int], "BuildReport"]  # asked for a build's progress report
 
@@ -64,14 +70,19 @@ def ask(
     top: int = 1,
     threshold: float = DEFAULTS.threshold,
     why: bool = False,
+    log: MissLog | None = None,
 ) -> Answer:
     """The answer to ``question``: the best matches, and whether faq is confident;
-    with ``why``, the explanation of the first (``faq ask --explain``)."""
+    with ``why``, the explanation of the first (``faq ask --explain``); with ``log``, a
+    question faq does not answer is logged there (``faq ask --log-misses``)."""
     if not question.strip():
         raise UsageError("the question is empty")
     matches = rank(index, question, limit=max(top, SUGGESTIONS))
     explanation = explain(index, question) if why and matches else None
-    return Answer(question, tuple(matches), threshold, top, why, explanation)
+    answer = Answer(question, tuple(matches), threshold, top, why, explanation)
+    if log is not None and not answer.confident:
+        answer = replace(answer, unlogged=log.record(question))
+    return answer
 
 
 def ask_each(
@@ -81,12 +92,13 @@ def ask_each(
     top: int = 1,
     threshold: float = DEFAULTS.threshold,
     why: bool = False,
+    log: MissLog | None = None,
 ) -> Iterator[Answer]:
     """The answer to each question in turn (``faq ask -``), each to be shown under its
     question; blank questions are skipped."""
     for question in questions:
         if question.strip():
-            answer = ask(index, question, top=top, threshold=threshold, why=why)
+            answer = ask(index, question, top=top, threshold=threshold, why=why, log=log)
             yield replace(answer, heading=True)
 
 
@@ -303,6 +315,56 @@ def check(source: store.FaqSource) -> CheckReport:
     except FaqError as err:
         return CheckReport(source.path, (Finding("invalid", None, err.message),))
     return CheckReport(source.path, tuple(lint(faq.entries)))
+
+
+def misses(
+    source: store.FaqSource,
+    *,
+    cache: bool = True,
+    progress: Progress | None = None,
+    threshold: float = DEFAULTS.threshold,
+) -> MissReport:
+    """``faq misses``: the questions logged as unanswered for this FAQ, grouped by
+    likeness, the most asked first, each with its closest entries and the command that
+    would cover it (see ``faqcli.misses``)."""
+    from faqcli import misses as logs
+
+    log = logs.MissLog.for_faq(source.path)
+    logged = log.read()
+    groups = logs.group(logged)
+    if not groups:
+        return MissReport(source.path, log.path, len(logged), ())
+    index = open_index(source, cache=cache, progress=progress)
+    option = logs.faq_option(source)
+    shown = tuple(_miss_group(index, group, option, threshold) for group in groups)
+    return MissReport(source.path, log.path, len(logged), shown)
+
+
+def _miss_group(
+    index: Index, group: MissesGroup, option: Path | None, threshold: float
+) -> MissGroup:
+    """A group of logged questions with its closest entries and, unless the FAQ now
+    answers it, the command that would."""
+    from faqcli.misses import cover_command
+
+    ranked = rank(index, group.phrasings[0].question, limit=SUGGESTIONS)
+    closest = tuple(m for m in ranked if m.score >= SUGGESTION_FLOOR)  # not mere guesses
+    command = None
+    if not is_confident(closest, threshold):
+        best_id, score = (closest[0].entry.id, closest[0].score) if closest else (None, 0.0)
+        command = cover_command(group, best_id, score, option)
+    return MissGroup(group.phrasings, closest, command, threshold)
+
+
+def clear_misses(source: store.FaqSource) -> MissesCleared:
+    """``faq misses --clear``: delete the FAQ's log of unanswered questions."""
+    from faqcli import misses as logs
+
+    log = logs.MissLog.for_faq(source.path)
+    try:
+        return MissesCleared(log.path, log.clear())
+    except OSError as exc:
+        raise io_error(log.path, exc, "delete") from None
 
 
 def evaluate_queries(

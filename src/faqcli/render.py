@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from faqcli.engine import Explanation, Match, WordMatch
@@ -26,7 +27,13 @@ from faqcli.results import (
     Exported,
     Imported,
     Indexed,
+    MissesCleared,
+    MissGroup,
+    MissReport,
     Result,
+    SessionHelp,
+    SessionProblem,
+    SessionSettings,
     Strength,
     Where,
 )
@@ -109,12 +116,41 @@ def json_of(result: Result) -> Any:
             return {"action": result.action, "path": str(result.path), "id": result.entry_id}
         case Exported():
             return result.text
+        case MissReport():
+            return {"faq": str(result.faq), "log": str(result.log),
+                    "questions": result.questions,
+                    "groups": [_miss_group_json(g) for g in result.groups]}  # fmt: skip
+        case MissesCleared():
+            return {"log": str(result.log), "cleared": result.questions}
+        case SessionSettings():
+            return {"top": result.top, "explain": result.why}
+        case SessionHelp():
+            return {"faq": str(result.faq), "entries": result.entries,
+                    "commands": [{"usage": u, "help": h} for u, h in result.commands],
+                    "settings": json_of(result.settings),
+                    "history": str(result.history) if result.history else None}  # fmt: skip
+        case SessionProblem():
+            return {"problem": result.message}
     raise TypeError(f"no JSON for {type(result).__name__}")
 
 
 # Whole documents are indented for people reading them; per-question and per-run
 # objects stay on one line (JSON Lines for `faq ask -`).
-_INDENTED = (EntryList, EntryShown, CheckReport)
+_INDENTED = (EntryList, EntryShown, CheckReport, MissReport)
+
+
+def _miss_group_json(group: MissGroup) -> dict[str, Any]:
+    return {
+        "times": group.times,
+        "last_asked": group.last_asked,
+        "questions": [p._asdict() for p in group.phrasings],
+        "closest": [
+            {"id": m.entry.id, "question": m.entry.question, "score": m.score}
+            for m in group.closest
+        ],
+        "answered": group.answered,
+        "command": group.command,
+    }
 
 
 def _match_json(match: Match) -> dict[str, Any]:
@@ -159,12 +195,17 @@ class JsonRenderer:
         self.err = err or out
 
     def render(self, result: Result) -> None:
+        if isinstance(result, _SESSION):
+            self.err.write("".join(line + "\n" for line in _session_lines(result)))
+            return
         indent = 2 if isinstance(result, _INDENTED) else None
         self.out.write(to_json(json_of(result), indent) + "\n")
         if isinstance(result, Evaluation) and result.failed:
             self.err.write(_fail_note(result) + "\n")
         if isinstance(result, Where) and not result.exists:
             self.err.write(_where_warning(result) + "\n")
+        if isinstance(result, Answer) and result.unlogged:
+            self.err.write(_unlogged_warning(result.unlogged) + "\n")
 
 
 # -- Text shared by the plain and the Rich renderer ------------------------------------
@@ -246,7 +287,68 @@ def _where_warning(result: Where) -> str:
     return f"faq: warning: {named} (faq init {init} creates it)"
 
 
-def _status(result: Changed | Imported | Indexed) -> str:
+_SESSION = (SessionHelp, SessionSettings, SessionProblem)
+
+
+def _session_lines(result: SessionHelp | SessionSettings | SessionProblem) -> list[str]:
+    """What the interactive session says, as lines for stderr (stdout holds only
+    answers, in every renderer)."""
+    match result:
+        case SessionSettings():
+            return [f"top {result.top}, explain {'on' if result.why else 'off'}"]
+        case SessionProblem():
+            return [f"faq: {safe(result.message)}"]
+        case SessionHelp(greeting=True):
+            questions = f"{result.entries} question" + ("s" if result.entries != 1 else "")
+            return [
+                f"faq: {questions} from {safe(str(result.faq))}.",
+                "Type a question and press Enter; :help lists the commands, Ctrl-D leaves.",
+            ]
+    width = max(len(usage) for usage, _ in result.commands)
+    lines = ["Type a question and press Enter to see its answer. Commands:"]
+    lines += [f"  {usage.ljust(width)}  {what}" for usage, what in result.commands]
+    lines += ["Now: " + _session_lines(result.settings)[0] + "."]
+    if result.history is not None:
+        lines.append(f"Up and Down recall earlier questions, kept in {safe(str(result.history))}.")
+    return lines
+
+
+def _unlogged_warning(problem: str) -> str:
+    return f"faq: warning: the question was not logged: {safe(problem)}"
+
+
+def _when(asked: str) -> str:
+    """A logged time for people: ``2025-05-01T10:22:03Z`` -> ``2025-05-01 10:22 UTC``."""
+    if len(asked) == 20 and asked[10] == "T" and asked.endswith("Z"):
+        return f"{asked[:10]} {asked[11:16]} UTC"
+    return safe(asked)
+
+
+def _miss_lines(group: MissGroup) -> Iterator[tuple[str, str]]:
+    """A group of logged questions as (label, text) lines, for both text renderers."""
+    first, *others = group.phrasings
+    yield f"{group.times}x", safe(first.question)
+    if others:
+        also = "; ".join(f"{safe(p.question)} ({p.times}x)" for p in others)
+        yield "also asked as", also
+    yield "last asked", _when(group.last_asked)
+    if group.answered:
+        best = group.closest[0]
+        yield "now answered by", f"{safe(best.entry.id)} (score {_score(best.score)})"
+
+
+def _misses_heading(result: MissReport) -> str:
+    faq = safe(str(result.faq))
+    if not result.groups:
+        return (
+            f"No unanswered questions are logged for {faq}. faq logs them only when asked "
+            "to: faq ask --log-misses, or FAQ_LOG_MISSES=1 in the environment."
+        )
+    groups = f"{len(result.groups)} group" + ("s" if len(result.groups) != 1 else "")
+    return f"{result.questions} unanswered questions logged for {faq}, in {groups}:"
+
+
+def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
     """The one-line report of a command that changed something."""
     match result:
         case Changed(action="unchanged"):
@@ -266,6 +368,8 @@ def _status(result: Changed | Imported | Indexed) -> str:
             return f"{done}, unchanged {len(result.unchanged)}, skipped {len(result.skipped)}"
         case Indexed(path=None):
             return f"{result.entries} entries: {result.reason}"
+        case MissesCleared():
+            return f"cleared {result.questions} logged questions ({safe(str(result.log))})"
         case Indexed():
             took = f"indexed {result.entries} entries in {result.seconds:.1f} s"
             return f"{took}: {safe(str(result.path))} ({result.size / 1_000_000:.1f} MB)"
@@ -309,8 +413,12 @@ class PlainRenderer:
                 self._line(_status(result))
             case Indexed():
                 self._line(_status(result))
-            case Changed():
+            case Changed() | MissesCleared():
                 self.err.write(_status(result) + "\n")
+            case MissReport():
+                self.misses(result)
+            case SessionHelp() | SessionSettings() | SessionProblem():
+                self.err.write("".join(line + "\n" for line in _session_lines(result)))
 
     def answer(self, answer: Answer) -> None:
         if answer.heading:
@@ -337,6 +445,26 @@ class PlainRenderer:
             self._line()
             for line in _explain_lines(answer.explanation):
                 self._line(line)
+        self._unlogged(answer)
+
+    def _unlogged(self, answer: Answer) -> None:
+        if answer.unlogged:
+            self.err.write(_unlogged_warning(answer.unlogged) + "\n")
+
+    def misses(self, result: MissReport) -> None:
+        self._line(_misses_heading(result))
+        for group in result.groups:
+            self._line()
+            lines = list(_miss_lines(group))
+            self._line(f"{lines[0][0]}  {lines[0][1]}")
+            for label, text in lines[1:]:
+                self._line(f"    {label}: {text}")
+            for i, m in enumerate(() if group.answered else group.closest):
+                label = "closest:" if i == 0 else " " * len("closest:")
+                self._line(f"    {label} {safe(m.entry.id)} (score {_score(m.score)}) "
+                           f"{safe(m.entry.question)}")  # fmt: skip
+            if group.command:
+                self._line(f"    cover it: {safe(group.command)}")
 
     def entries(self, result: EntryList) -> None:
         for e in result.entries:
@@ -453,6 +581,7 @@ class RichRenderer(PlainRenderer):
             self._line()
             for line in _explain_lines(answer.explanation):
                 self._line(line)
+        self._unlogged(answer)
 
     def _suggestions(self, answer: Answer) -> None:
         from rich.padding import Padding
@@ -552,6 +681,27 @@ class RichRenderer(PlainRenderer):
 
     def exported(self, result: Exported) -> None:
         self.out.write(safe(result.text))  # on a terminal, to be read: no control sequences
+
+    def misses(self, result: MissReport) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(_misses_heading(result)))
+        for group in result.groups:
+            self.console.print()
+            (times, question), *rest = _miss_lines(group)
+            self.console.print(Text.assemble((times, "bold"), "  ", (question, "bold")))
+            for label, text in rest:
+                self.console.print(Text.assemble("    ", (f"{label}: ", "dim"), text))
+            for i, m in enumerate(() if group.answered else group.closest):
+                label = "closest: " if i == 0 else " " * len("closest: ")
+                score = Text(f"score {_score(m.score)}", style=SCORE_STYLES[group.strength(m)])
+                line = Text.assemble("    ", (label, "dim"), (safe(m.entry.id), "cyan"), " (")
+                line.append_text(score)
+                line.append(f") {safe(m.entry.question)}")
+                self.console.print(line)
+            if group.command:
+                cover = Text.assemble("    ", ("cover it: ", "dim"), (safe(group.command), "bold"))
+                self.console.print(cover, soft_wrap=True)  # unbroken, to copy and paste
 
 
 class BuildProgress:

@@ -19,6 +19,7 @@ from faqcli.model import Entry
 if TYPE_CHECKING:
     from faqcli.evaluate import Report
     from faqcli.lint import Finding
+    from faqcli.misses import Phrasing
 
 SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
 # A suggestion whose score rounds to 0 shares nothing with the question: a guess.
@@ -59,6 +60,7 @@ class Answer:
     explanation: Explanation | None = None  # with why: None when nothing was ranked
     heading: bool = False  # one of several questions: show the question above its answer
     tie_margin: float = DEFAULTS.tie_margin
+    unlogged: str | None = None  # why an unanswered question could not be logged, if so
 
     @property
     def confident(self) -> bool:
@@ -207,6 +209,85 @@ class Where:
     exit_code: ExitCode = ExitCode.OK
 
 
+@dataclass(frozen=True)
+class MissGroup:
+    """Logged questions that look alike (``faq misses``), and what would answer them."""
+
+    phrasings: tuple[Phrasing, ...]  # the wordings, most asked first
+    closest: tuple[Match, ...]  # the entries closest to the first wording, best first
+    command: str | None  # the faq command that would cover them; None: answered now
+    threshold: float = DEFAULTS.threshold
+
+    @property
+    def times(self) -> int:
+        """How many times these questions were asked."""
+        return sum(p.times for p in self.phrasings)
+
+    @property
+    def last_asked(self) -> str:
+        return max(p.last_asked for p in self.phrasings)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the FAQ answers the first wording now (it was changed since)."""
+        return is_confident(self.closest, self.threshold)
+
+    def strength(self, match: Match) -> Strength:
+        return strength(match.score, self.threshold)
+
+
+@dataclass(frozen=True)
+class MissReport:
+    """``faq misses``: the questions logged for the FAQ at ``faq``, in groups."""
+
+    faq: Path
+    log: Path
+    questions: int  # how many are logged
+    groups: tuple[MissGroup, ...]  # the most asked first
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class MissesCleared:
+    """``faq misses --clear``: the log deleted, and how many questions it held."""
+
+    log: Path
+    questions: int
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """The settings of the interactive session (``faq ask`` on a terminal), shown when
+    a command changes them."""
+
+    top: int
+    why: bool
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class SessionHelp:
+    """The interactive session's greeting (``greeting``) or its ``:help``."""
+
+    faq: Path
+    entries: int
+    commands: tuple[tuple[str, str], ...]  # (usage, what it does)
+    settings: SessionSettings
+    history: Path | None  # where the typed questions are kept; None: they are not
+    greeting: bool = False
+    exit_code: ExitCode = ExitCode.OK
+
+
+@dataclass(frozen=True)
+class SessionProblem:
+    """A line the interactive session could not take (an unknown command, :top 0);
+    the session goes on."""
+
+    message: str
+    exit_code: ExitCode = ExitCode.OK
+
+
 Result = (
     Answer
     | EntryList
@@ -218,4 +299,9 @@ Result = (
     | Evaluation
     | Indexed
     | Where
+    | MissReport
+    | MissesCleared
+    | SessionHelp
+    | SessionSettings
+    | SessionProblem
 )

@@ -1,0 +1,217 @@
+"""faq's interactive mode: ``faq ask`` on a terminal without a question (or with ``-``).
+
+Questions are typed at a prompt, with line editing and a history kept in the user data
+folder (the standard library's ``readline``), and answered with the FAQ and its index
+loaded once. A line that starts with ``:`` is a command (:data:`COMMANDS`). Ctrl-D or
+``:quit`` leaves; Ctrl-C drops the line being typed, or the question being answered,
+and prompts again.
+
+Answers and what the session says (its greeting, ``:help``, a changed setting, a line
+it did not understand) are results drawn by the renderer it is given, like any
+command's; only the prompt itself, and the line break after Ctrl-C or Ctrl-D, are
+written here, to the terminal the prompt is on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
+
+from faqcli import operations, store
+from faqcli.engine import DEFAULTS, Index
+from faqcli.errors import ExitCode, FaqError, UsageError
+from faqcli.results import SessionHelp, SessionProblem, SessionSettings
+
+if TYPE_CHECKING:
+    from faqcli.misses import MissLog
+    from faqcli.render import Renderer
+
+PROMPT = "faq> "
+HISTORY_LENGTH = 1000  # lines of history kept in the file: the newest
+
+
+class Action(Enum):
+    TOP = "top"
+    EXPLAIN = "explain"
+    HELP = "help"
+    QUIT = "quit"
+
+
+class Command(NamedTuple):
+    """A command of the session: its names (the first is shown), usage and what it does."""
+
+    action: Action
+    names: tuple[str, ...]
+    usage: str
+    help: str
+
+
+COMMANDS = (
+    Command(Action.TOP, (":top",), ":top N", "show the N best answers"),
+    Command(Action.EXPLAIN, (":explain",), ":explain", "also say why each answer (again: stop)"),
+    Command(Action.HELP, (":help", ":h", ":?"), ":help", "this list"),
+    Command(Action.QUIT, (":quit", ":q", ":exit"), ":quit", "leave (Ctrl-D too)"),
+)
+ACTIONS = {name: command.action for command in COMMANDS for name in command.names}
+
+
+def history_path() -> Path:
+    """Where the questions typed at the prompt are kept between sessions."""
+    return store.user_data_dir() / "history"
+
+
+@dataclass
+class Session:
+    """The state of one interactive session: the index, the renderer and the settings
+    the commands change."""
+
+    index: Index
+    renderer: Renderer
+    faq: Path
+    top: int = 1
+    threshold: float = DEFAULTS.threshold
+    why: bool = False
+    log: MissLog | None = None
+    history: Path | None = None
+
+    def help(self, greeting: bool = False) -> SessionHelp:
+        commands = tuple((c.usage, c.help) for c in COMMANDS)
+        settings = self.settings()
+        return SessionHelp(self.faq, self.index.size, commands, settings, self.history, greeting)
+
+    def settings(self) -> SessionSettings:
+        return SessionSettings(self.top, self.why)
+
+    def handle(self, line: str) -> bool:
+        """Answer a question or carry out a command; False when the session is over."""
+        text = line.strip()[: DEFAULTS.max_query_chars]
+        if not text:
+            return True
+        if text.startswith(":"):
+            return self.command(text)
+        answer = operations.ask(
+            self.index, text, top=self.top, threshold=self.threshold, why=self.why, log=self.log
+        )
+        self.renderer.render(answer)
+        return True
+
+    def command(self, text: str) -> bool:
+        name, _, argument = text.partition(" ")
+        action, argument = ACTIONS.get(name.lower()), argument.strip()
+        if action is None:
+            raise UsageError(f"unknown command {name!r}: :help lists the commands")
+        if action is Action.QUIT:
+            return False
+        if action is Action.TOP:
+            self.top = _count(argument) if argument else self.top
+            self.renderer.render(self.settings())
+        elif action is Action.EXPLAIN:
+            self.why = _switch(argument, self.why)
+            self.renderer.render(self.settings())
+        else:
+            self.renderer.render(self.help())
+        return True
+
+
+def _count(argument: str) -> int:
+    if argument.isdigit() and int(argument) >= 1:
+        return int(argument)
+    raise UsageError(f":top takes a whole number from 1, as in :top 3, not {argument!r}")
+
+
+def _switch(argument: str, current: bool) -> bool:
+    """``:explain`` turns it over; ``:explain on`` and ``:explain off`` set it."""
+    if not argument:
+        return not current
+    if argument.lower() in ("on", "off"):
+        return argument.lower() == "on"
+    raise UsageError(f":explain takes nothing, on or off, not {argument!r}")
+
+
+class Prompt:
+    """Lines typed at the terminal: with readline's line editing and history when the
+    prompt can be on stdout (a terminal), else a plain prompt on stderr."""
+
+    def __init__(self, history: Path | None) -> None:
+        self.editing = sys.stdout.isatty() and _readline() is not None
+        self.stream: IO[str] = sys.stdout if self.editing else sys.stderr
+        self.history = history if self.editing else None
+        if self.history is not None:
+            _load_history(self.history)
+
+    def read(self) -> str | None:
+        """The next line; "" after Ctrl-C; None at Ctrl-D."""
+        try:
+            if self.editing:
+                line = input(PROMPT)
+            else:
+                self.stream.write(PROMPT)
+                self.stream.flush()
+                line = input()
+        except EOFError:
+            self.newline()
+            return None
+        except KeyboardInterrupt:
+            self.newline()
+            return ""
+        except UnicodeDecodeError:
+            raise UsageError("that line is not UTF-8 text") from None
+        if self.history is not None and line.strip():
+            _append_history(self.history)
+        return line
+
+    def newline(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def run(session: Session, prompt: Prompt | None = None) -> ExitCode:
+    """Greet, then answer the lines typed until Ctrl-D or :quit."""
+    prompt = prompt or Prompt(session.history)
+    if not prompt.editing:
+        session = replace(session, history=None)  # no line editing: no history either
+    session.renderer.render(session.help(greeting=True))
+    while True:
+        try:
+            line = prompt.read()
+            if line is None or not session.handle(line):
+                return ExitCode.OK
+        except KeyboardInterrupt:
+            prompt.newline()  # Ctrl-C while answering: drop the question
+        except FaqError as err:
+            session.renderer.render(SessionProblem(err.message))
+
+
+def _readline() -> Any:
+    """The readline module, which gives ``input()`` line editing; None where there is
+    none (Windows without pyreadline)."""
+    try:
+        import readline
+    except ImportError:
+        return None
+    return readline
+
+
+def _load_history(path: Path) -> None:
+    """Read the history file, and cut it back to its newest ``HISTORY_LENGTH`` lines."""
+    readline = _readline()
+    readline.set_history_length(HISTORY_LENGTH)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        readline.read_history_file(str(path))
+        if readline.get_current_history_length() >= HISTORY_LENGTH:
+            readline.write_history_file(str(path))
+    except (OSError, UnicodeDecodeError):
+        pass  # history is a convenience: a file that cannot be read just starts empty
+
+
+def _append_history(path: Path) -> None:
+    """Add the line just typed to the history file (so that concurrent sessions, and a
+    session that is killed, keep theirs)."""
+    with contextlib.suppress(OSError):  # a history that cannot be written is not kept
+        _readline().append_history_file(1, str(path))
