@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from faqcli import misses, store
+from faqcli import misslog as misses
+from faqcli import store
 from faqcli.errors import ExitCode
 
 Run = Callable[..., Result]
@@ -149,7 +150,7 @@ def test_a_log_that_cannot_be_written_is_a_warning_and_the_answer_stands(
 WRITER = """
 import sys
 from pathlib import Path
-from faqcli.misses import MissLog
+from faqcli.misslog import MissLog
 log = MissLog(Path(sys.argv[1]), limit=int(sys.argv[3]))
 for i in range(40):
     problem = log.record(f"writer {sys.argv[2]} question {i}")
@@ -315,3 +316,20 @@ def test_misses_with_nothing_logged_says_how_to_log(run: Run, small_faq: Path) -
         "to: faq ask --log-misses, or FAQ_LOG_MISSES=1 in the environment.\n"
     )
     assert json.loads(run("--faq", str(small_faq), "misses", "--json").stdout)["groups"] == []
+
+
+def test_faq_misses_runs_as_a_fresh_process(small_faq: Path, tmp_path: Path) -> None:
+    """Through the console script, with nothing imported beforehand (the operation
+    faqcli.misses and the module faqcli.misslog must not shadow each other)."""
+    import os
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("FAQ_FILE", None)
+    for args in (["ask", "--log-misses", MISS], ["misses"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "faqcli", "--faq", str(small_faq), *args],
+            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+        assert "Traceback" not in result.stderr
+    assert result.returncode == ExitCode.OK
+    assert result.stdout.startswith(f"1 unanswered question logged for {small_faq}, in 1 group:")

@@ -26,7 +26,7 @@ from faqcli.render import JsonRenderer, PlainRenderer, Renderer, safe
 if TYPE_CHECKING:
     from faqcli.engine import Index
     from faqcli.index import BuildReport
-    from faqcli.misses import MissLog
+    from faqcli.misslog import MissLog
     from faqcli.results import Result
 
 app = typer.Typer(
@@ -304,7 +304,7 @@ def ask(
 
 
 def _miss_log(ctx: typer.Context) -> MissLog:
-    from faqcli.misses import MissLog
+    from faqcli.misslog import MissLog
 
     return MissLog.for_faq(_source(ctx).path)
 

@@ -27,7 +27,7 @@ from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.results import SessionHelp, SessionProblem, SessionSettings
 
 if TYPE_CHECKING:
-    from faqcli.misses import MissLog
+    from faqcli.misslog import MissLog
     from faqcli.render import Renderer
 
 PROMPT = "faq> "

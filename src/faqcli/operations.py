@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     from faqcli.editor import EditorSession
     from faqcli.formats import Format
     from faqcli.index import BuildReport
-    from faqcli.misses import Group as MissesGroup
-    from faqcli.misses import MissLog
+    from faqcli.misslog import Group as MissesGroup
+    from faqcli.misslog import MissLog
 
 Progress = Callable[[int], "BuildReport"]  # asked for a build's progress report
 
@@ -326,8 +326,8 @@ def misses(
 ) -> MissReport:
     """``faq misses``: the questions logged as unanswered for this FAQ, grouped by
     likeness, the most asked first, each with its closest entries and the command that
-    would cover it (see ``faqcli.misses``)."""
-    from faqcli import misses as logs
+    would cover it (see ``faqcli.misslog``)."""
+    from faqcli import misslog as logs
 
     log = logs.MissLog.for_faq(source.path)
     logged = log.read()
@@ -345,7 +345,7 @@ def _miss_group(
 ) -> MissGroup:
     """A group of logged questions with its closest entries and, unless the FAQ now
     answers it, the command that would."""
-    from faqcli.misses import cover_command
+    from faqcli.misslog import cover_command
 
     ranked = rank(index, group.phrasings[0].question, limit=SUGGESTIONS)
     closest = tuple(m for m in ranked if m.score >= SUGGESTION_FLOOR)  # not mere guesses
@@ -358,7 +358,7 @@ def _miss_group(
 
 def clear_misses(source: store.FaqSource) -> MissesCleared:
     """``faq misses --clear``: delete the FAQ's log of unanswered questions."""
-    from faqcli import misses as logs
+    from faqcli import misslog as logs
 
     log = logs.MissLog.for_faq(source.path)
     try:

@@ -299,9 +299,8 @@ def _session_lines(result: SessionHelp | SessionSettings | SessionProblem) -> li
         case SessionProblem():
             return [f"faq: {safe(result.message)}"]
         case SessionHelp(greeting=True):
-            questions = f"{result.entries} question" + ("s" if result.entries != 1 else "")
             return [
-                f"faq: {questions} from {safe(str(result.faq))}.",
+                f"faq: {_count(result.entries, 'question')} from {safe(str(result.faq))}.",
                 "Type a question and press Enter; :help lists the commands, Ctrl-D leaves.",
             ]
     width = max(len(usage) for usage, _ in result.commands)
@@ -344,8 +343,13 @@ def _misses_heading(result: MissReport) -> str:
             f"No unanswered questions are logged for {faq}. faq logs them only when asked "
             "to: faq ask --log-misses, or FAQ_LOG_MISSES=1 in the environment."
         )
-    groups = f"{len(result.groups)} group" + ("s" if len(result.groups) != 1 else "")
-    return f"{result.questions} unanswered questions logged for {faq}, in {groups}:"
+    asked = _count(result.questions, "unanswered question")
+    return f"{asked} logged for {faq}, in {_count(len(result.groups), 'group')}:"
+
+
+def _count(n: int, thing: str) -> str:
+    """``1 group``, ``2 groups``."""
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
@@ -369,7 +373,8 @@ def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
         case Indexed(path=None):
             return f"{result.entries} entries: {result.reason}"
         case MissesCleared():
-            return f"cleared {result.questions} logged questions ({safe(str(result.log))})"
+            cleared = _count(result.questions, "logged question")
+            return f"cleared {cleared} ({safe(str(result.log))})"
         case Indexed():
             took = f"indexed {result.entries} entries in {result.seconds:.1f} s"
             return f"{took}: {safe(str(result.path))} ({result.size / 1_000_000:.1f} MB)"

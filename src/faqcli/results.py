@@ -19,7 +19,7 @@ from faqcli.model import Entry
 if TYPE_CHECKING:
     from faqcli.evaluate import Report
     from faqcli.lint import Finding
-    from faqcli.misses import Phrasing
+    from faqcli.misslog import Phrasing
 
 SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
 # A suggestion whose score rounds to 0 shares nothing with the question: a guess.
