@@ -52,19 +52,28 @@ class Terminal:
     """``python -m faqcli ARGS`` on a pseudo-terminal of ``rows`` x ``cols``."""
 
     def __init__(
-        self, args: list[str], env: dict[str, str], rows: int = 24, cols: int = 100
+        self,
+        args: list[str],
+        env: dict[str, str],
+        rows: int = 24,
+        cols: int = 100,
+        stdout: Path | None = None,
     ) -> None:
+        """``stdout``: a file for standard output instead of the terminal."""
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        out = open(stdout, "wb") if stdout else None  # noqa: SIM115 (closed below)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "faqcli", *args],
             stdin=slave,
-            stdout=slave,
+            stdout=out or slave,
             stderr=slave,
             env=env,
             preexec_fn=_controlling_terminal,
         )
         os.close(slave)
+        if out:
+            out.close()
         self.raw = ""  # everything the terminal has shown so far
         self.seen = 0  # how much of it expect() has consumed
 

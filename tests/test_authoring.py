@@ -106,6 +106,20 @@ def test_an_editor_that_fails_without_changing_anything_keeps_nothing(
     assert not editor.draft_path(small_faq, "refund").exists()
 
 
+@pytest.mark.usefixtures("terminal")
+def test_an_editor_that_fails_after_changing_the_text_keeps_it(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    result = edit(run, small_faq, "p.write_text(p.read_text() + ' more'); sys.exit(3)", tmp_path)
+    assert result.exit_code == ExitCode.USAGE
+    draft = editor.draft_path(small_faq, "refund")
+    assert result.stderr == (
+        f"faq: the editor exited with status 3; nothing changed; your edit is kept in {draft} "
+        "(faq edit refund offers to reopen it)\n"
+    )
+    assert draft.read_text(encoding="utf-8").endswith("}\n more")
+
+
 def test_no_editor_runs_without_a_terminal(run: Run, small_faq: Path, tmp_path: Path) -> None:
     result = edit(run, small_faq, "p.write_text('{}')", tmp_path)
     assert result.exit_code == ExitCode.USAGE

@@ -133,6 +133,23 @@ def test_ask_dash_on_a_terminal_prompts_and_shows_each_question_once(
     assert term.wait() == ExitCode.OK
 
 
+def test_with_stdout_in_a_file_the_prompt_is_on_the_terminal_and_answers_in_the_file(
+    small_faq: Path, tmp_path: Path, terminals: list[Any]
+) -> None:
+    answers = tmp_path / "answers.txt"
+    term = Terminal(["--faq", str(small_faq), "ask"], faq_env(tmp_path), stdout=answers)
+    terminals.append(term)
+    term.expect("faq> ")
+    term.send("where is the office\r")
+    term.expect("faq> ")
+    term.send(CTRL_D)
+    assert term.wait() == ExitCode.OK
+    assert "Harbour Street" not in term.output
+    assert answers.read_text(encoding="utf-8") == (
+        "Where is the office? [office-location, score 98]\nAt 12 Harbour Street, second floor.\n"
+    )
+
+
 def test_unanswered_questions_of_a_session_are_logged_when_asked_to(
     small_faq: Path, tmp_path: Path, terminals: list[Any]
 ) -> None:
