@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faqcli import store
-from faqcli.engine import DEFAULTS, Index, explain, rank
+from faqcli.engine import DEFAULTS, Index, rank
 from faqcli.errors import FaqDataError, FaqError, UsageError
 from faqcli.results import (
     SUGGESTIONS,
@@ -67,7 +66,11 @@ def ask(
     if not question.strip():
         raise UsageError("the question is empty")
     matches = rank(index, question, limit=max(top, SUGGESTIONS))
-    explanation = explain(index, question) if why and matches else None
+    explanation = None
+    if why and matches:
+        from faqcli.engine.explanation import explain
+
+        explanation = explain(index, question)
     return Answer(question, tuple(matches), threshold, top, why, explanation)
 
 
@@ -84,7 +87,7 @@ def ask_each(
     for question in questions:
         if question.strip():
             answer = ask(index, question, top=top, threshold=threshold, why=why)
-            yield replace(answer, heading=True)
+            yield answer._replace(heading=True)
 
 
 def list_entries(source: store.FaqSource) -> EntryList:

@@ -13,7 +13,6 @@ import json
 import re
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from faqcli.engine import Explanation, Match, WordMatch
 from faqcli.model import Entry
 from faqcli.results import (
     Answer,
@@ -32,6 +31,7 @@ from faqcli.results import (
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from faqcli.engine import Explanation, Match, WordMatch
     from faqcli.evaluate import Miss, Report
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls

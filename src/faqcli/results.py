@@ -7,15 +7,15 @@ only draws and the command line only exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from faqcli.engine import DEFAULTS, Explanation, Match, is_confident
+from faqcli.engine import DEFAULTS, Match, is_confident
 from faqcli.errors import ExitCode
 from faqcli.model import Entry
 
 if TYPE_CHECKING:
+    from faqcli.engine import Explanation
     from faqcli.evaluate import Report
     from faqcli.lint import Finding
 
@@ -24,8 +24,7 @@ SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
 SUGGESTION_FLOOR = 0.5
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """The answer to one question: the matches, best first, and what to show of them."""
 
     query: str
@@ -73,8 +72,7 @@ class Answer:
         return ExitCode.OK if self.confident else ExitCode.NO_MATCH
 
 
-@dataclass(frozen=True)
-class EntryList:
+class EntryList(NamedTuple):
     """Every entry of a FAQ (``faq list``)."""
 
     entries: tuple[Entry, ...]
@@ -82,16 +80,14 @@ class EntryList:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class EntryShown:
+class EntryShown(NamedTuple):
     """One entry in full (``faq show``)."""
 
     entry: Entry
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Changed:
+class Changed(NamedTuple):
     """What a write did to the FAQ file: ``add``, ``edit``, ``remove``, ``init``."""
 
     action: str  # "added", "edited", "removed", "created", or "unchanged"
@@ -100,8 +96,7 @@ class Changed:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Imported:
+class Imported(NamedTuple):
     """What ``faq import`` did or, with ``dry_run``, would do."""
 
     added: tuple[str, ...]  # the ids of the entries added
@@ -110,16 +105,14 @@ class Imported:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Exported:
+class Exported(NamedTuple):
     """The whole FAQ in another format (``faq export``): exact text to write."""
 
     text: str
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class CheckReport:
+class CheckReport(NamedTuple):
     """The findings of ``faq check`` about the FAQ at ``path``; exit 1 with any."""
 
     path: Path
@@ -130,8 +123,7 @@ class CheckReport:
         return ExitCode.NO_MATCH if self.findings else ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """``faq eval``: the metrics of the labelled queries in ``name``."""
 
     name: str
@@ -148,8 +140,7 @@ class Evaluation:
         return ExitCode.NO_MATCH if self.failed else ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Indexed:
+class Indexed(NamedTuple):
     """``faq index``: the persisted index built, or why there is none."""
 
     entries: int
@@ -160,8 +151,7 @@ class Indexed:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """Which FAQ file is in use, and why (``faq where``)."""
 
     path: Path
