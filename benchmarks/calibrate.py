@@ -26,7 +26,6 @@ exits 0.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,7 +150,7 @@ def leave_one_out(
     folds = {}
     for held in data:
         weights = fit({k: v for k, v in data.items() if k != held}, features)
-        settings = dataclasses.replace(DEFAULTS, **{label: weights})
+        settings = DEFAULTS._replace(**{label: weights})
         folds[held] = (data[held], settings)
         if held == "mqp":
             folds[NEAR_MISS] = (near_miss, settings)
@@ -168,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.bench.is_dir():
         print(f"no benchmark data at {args.bench}; nothing to fit")
         return 0
-    words_only = dataclasses.replace(DEFAULTS, semantic_weight=0.0)
+    words_only = DEFAULTS._replace(semantic_weight=0.0)
     sets = {name: load_set(args.bench, name) for name in SETS}
     near_entries, near_queries = load_set(args.bench, "mqp", "queries-dev-nearmiss.jsonl")
     data = {name: collect(e, q, DEFAULTS) for name, (e, q) in sets.items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pytest
@@ -142,8 +141,8 @@ TRIP = [
     Entry(id="costs", question="What are the costs of the trip?", answer="See the price list."),
     Entry(id="length", question="How long is the trip?", answer="About a week."),
 ]
-WORDS_ONLY = dataclasses.replace(DEFAULTS, semantic_weight=0.0)
-WHOLE_WORDS_ONLY = dataclasses.replace(WORDS_ONLY, char_weight=0.0)  # BM25 alone
+WORDS_ONLY = DEFAULTS._replace(semantic_weight=0.0)
+WHOLE_WORDS_ONLY = WORDS_ONLY._replace(char_weight=0.0)  # BM25 alone
 
 
 def order(index: Index, query: str) -> list[str]:

@@ -18,7 +18,6 @@ encoder passed in as its meaning component (``faqcli.engine.Meaning``).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -92,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             entries, queries = load_set(args.bench, name)
             meaning.embed([entry_text(e) for e in entries] + [q.query for q in queries])
             for weight in WEIGHTS:
-                settings = dataclasses.replace(DEFAULTS, semantic_weight=weight)
+                settings = DEFAULTS._replace(semantic_weight=weight)
                 index = MemoryIndex(entries, settings, meaning)
                 results[weight].append(evaluate(index, queries, settings.threshold).hit1)
         rows.extend((label, weight, results[weight]) for weight in WEIGHTS)

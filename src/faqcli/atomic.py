@@ -4,7 +4,6 @@ never a torn one. Used by every writer (FAQ files and the persisted index)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,8 @@ def replacing(target: Path, prefix: str) -> Iterator[Path]:
     ``target``'s permissions when it exists, and renamed onto it, then the directory is
     fsynced; however the block ends otherwise (an error, Ctrl-C), it is removed. An
     ``OSError`` reaches the caller, who says what it means."""
+    import tempfile
+
     directory = target.parent
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     os.close(fd)

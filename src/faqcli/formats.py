@@ -9,11 +9,8 @@ text, a heading in Markdown) are escaped with a backslash, and unescaped on impo
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from typing import Any, NamedTuple
@@ -138,6 +135,9 @@ _CSV_FIELDS = ("question", "answer", "id", "tags", "alternates")
 
 
 def _render_csv(entries: Sequence[Entry]) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     # The csv module quotes a field holding a character of the line terminator, but not
@@ -178,6 +178,10 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     text after a closing quote is an error naming the line, never a row swallowed into
     the field before it. Fields may be of any length (the csv module stops at 128 KiB,
     which a long answer exported by faq exceeds)."""
+    import csv
+    import io
+    import sys
+
     limit = csv.field_size_limit()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:

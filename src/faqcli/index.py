@@ -24,7 +24,6 @@ import os
 import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -109,15 +108,19 @@ def _fingerprint(settings: Settings) -> str:
     return f"{FORMAT}:{settings!r}:{f'{table.dim}x{len(table)}' if table else 'no vectors'}"
 
 
-@dataclass(frozen=True)
 class Built:
     """What ``faq index`` reports."""
 
-    index: Index
-    path: Path | None  # None: no file (see reason)
-    entries: int
-    bytes: int
-    reason: str = ""  # why there is no file, when there is none
+    __slots__ = ("bytes", "entries", "index", "path", "reason")
+
+    def __init__(
+        self, index: Index, path: Path | None, entries: int, size: int, reason: str = ""
+    ) -> None:
+        self.index = index
+        self.path = path  # None: no file (see reason)
+        self.entries = entries
+        self.bytes = size
+        self.reason = reason  # why there is no file, when there is none
 
 
 def _crc(*parts: str | int | bytes) -> int:

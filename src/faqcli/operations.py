@@ -18,12 +18,11 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faqcli import store
-from faqcli.engine import DEFAULTS, Index, explain, is_confident, rank
+from faqcli.engine import DEFAULTS, Index, is_confident, rank
 from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError, io_error
 from faqcli.model import Entry
 from faqcli.results import (
@@ -78,10 +77,14 @@ def ask(
     if not question.strip():
         raise UsageError("the question is empty")
     matches = rank(index, question, limit=max(top, SUGGESTIONS))
-    explanation = explain(index, question) if why and matches else None
+    explanation = None
+    if why and matches:
+        from faqcli.engine.explanation import explain
+
+        explanation = explain(index, question)
     answer = Answer(question, tuple(matches), threshold, top, why, explanation)
     if log is not None and not answer.confident:
-        answer = replace(answer, unlogged=log.record(question))
+        answer = answer._replace(unlogged=log.record(question))
     return answer
 
 
@@ -99,7 +102,7 @@ def ask_each(
     for question in questions:
         if question.strip():
             answer = ask(index, question, top=top, threshold=threshold, why=why, log=log)
-            yield replace(answer, heading=True)
+            yield answer._replace(heading=True)
 
 
 def list_entries(source: store.FaqSource) -> EntryList:
@@ -134,7 +137,7 @@ def filter_listing(
 
     kept = tuple(e for e in listing.entries if matches(e))
     code = ExitCode.OK if kept else ExitCode.NO_MATCH
-    return replace(listing, entries=kept, exit_code=code, tags=tuple(tags), grep=grep)
+    return listing._replace(entries=kept, exit_code=code, tags=tuple(tags), grep=grep)
 
 
 def show(source: store.FaqSource, entry_id: str) -> EntryShown:

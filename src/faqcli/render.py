@@ -15,7 +15,6 @@ import shlex
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from faqcli.engine import Explanation, Match, WordMatch
 from faqcli.model import Entry
 from faqcli.results import (
     Answer,
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.pager import Pager
 
+    from faqcli.engine import Explanation, Match, WordMatch
     from faqcli.evaluate import Miss, Report
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls

@@ -7,16 +7,16 @@ only draws and the command line only exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from faqcli.engine import DEFAULTS, Explanation, Match, is_confident
+from faqcli.engine import DEFAULTS, Match, is_confident
 from faqcli.errors import ExitCode
 from faqcli.model import Entry
 
 if TYPE_CHECKING:
+    from faqcli.engine import Explanation
     from faqcli.evaluate import Report
     from faqcli.lint import Finding
     from faqcli.misslog import Phrasing
@@ -48,8 +48,7 @@ def strength(score: float, threshold: float) -> Strength:
     return Strength.NEAR if score > threshold - NEAR_MARGIN else Strength.WEAK
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """The answer to one question: the matches, best first, and what to show of them."""
 
     query: str
@@ -102,8 +101,7 @@ class Answer:
         return ExitCode.OK if self.confident else ExitCode.NO_MATCH
 
 
-@dataclass(frozen=True)
-class EntryList:
+class EntryList(NamedTuple):
     """Every entry of a FAQ (``faq list``)."""
 
     entries: tuple[Entry, ...]
@@ -118,16 +116,14 @@ class EntryList:
         return bool(self.tags) or self.grep is not None
 
 
-@dataclass(frozen=True)
-class EntryShown:
+class EntryShown(NamedTuple):
     """One entry in full (``faq show``)."""
 
     entry: Entry
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Changed:
+class Changed(NamedTuple):
     """What a write did to the FAQ file: ``add``, ``edit``, ``remove``, ``init``."""
 
     action: str  # "added", "edited", "removed", "created", "unchanged" or "kept"
@@ -136,8 +132,7 @@ class Changed:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Imported:
+class Imported(NamedTuple):
     """What ``faq import`` did or, with ``dry_run``, would do."""
 
     added: tuple[str, ...]  # the ids of the entries added
@@ -149,16 +144,14 @@ class Imported:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Exported:
+class Exported(NamedTuple):
     """The whole FAQ in another format (``faq export``): exact text to write."""
 
     text: str
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class CheckReport:
+class CheckReport(NamedTuple):
     """The findings of ``faq check`` about the FAQ at ``path``; exit 1 with any."""
 
     path: Path
@@ -169,8 +162,7 @@ class CheckReport:
         return ExitCode.NO_MATCH if self.findings else ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """``faq eval``: the metrics of the labelled queries in ``name``."""
 
     name: str
@@ -187,8 +179,7 @@ class Evaluation:
         return ExitCode.NO_MATCH if self.failed else ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Indexed:
+class Indexed(NamedTuple):
     """``faq index``: the persisted index built, or why there is none."""
 
     entries: int
@@ -199,8 +190,7 @@ class Indexed:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """Which FAQ file is in use, and why (``faq where``)."""
 
     path: Path
@@ -209,8 +199,7 @@ class Where:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class MissGroup:
+class MissGroup(NamedTuple):
     """Logged questions that look alike (``faq misses``), and what would answer them."""
 
     phrasings: tuple[Phrasing, ...]  # the wordings, most asked first
@@ -236,8 +225,7 @@ class MissGroup:
         return strength(match.score, self.threshold)
 
 
-@dataclass(frozen=True)
-class MissReport:
+class MissReport(NamedTuple):
     """``faq misses``: the questions logged for the FAQ at ``faq``, in groups."""
 
     faq: Path
@@ -247,8 +235,7 @@ class MissReport:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class MissesCleared:
+class MissesCleared(NamedTuple):
     """``faq misses --clear``: the log deleted, and how many questions it held."""
 
     log: Path
@@ -256,8 +243,7 @@ class MissesCleared:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class SessionSettings:
+class SessionSettings(NamedTuple):
     """The settings of the interactive session (``faq ask`` on a terminal), shown when
     a command changes them."""
 
@@ -266,8 +252,7 @@ class SessionSettings:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class SessionHelp:
+class SessionHelp(NamedTuple):
     """The interactive session's greeting (``greeting``) or its ``:help``."""
 
     faq: Path
@@ -279,8 +264,7 @@ class SessionHelp:
     exit_code: ExitCode = ExitCode.OK
 
 
-@dataclass(frozen=True)
-class SessionProblem:
+class SessionProblem(NamedTuple):
     """A line the interactive session could not take (an unknown command, :top 0);
     the session goes on."""
 

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,8 +24,7 @@ ENV_VAR = "FAQ_FILE"
 KNOWN_FIELDS = ("id", "question", "answer", "alternates", "tags")
 
 
-@dataclass(frozen=True)
-class FaqSource:
+class FaqSource(NamedTuple):
     """Which FAQ file is in use, and why it was chosen."""
 
     path: Path

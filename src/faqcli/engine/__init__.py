@@ -10,17 +10,31 @@ stemmer's rules, never a user's file. One module per stage:
 - ``meaning``: the :class:`Meaning` interface and the word-vector component;
 - ``rank``: query words -> candidates -> lexical -> meaning -> evidence;
 - ``confidence``: evidence to a probability (the score);
-- ``explain``: why an answer, and what its score is made of;
+- ``explanation``: why an answer, and what its score is made of (``explain``);
 - ``settings``: the defaults, one set for every FAQ.
 """
 
+from typing import TYPE_CHECKING
+
 from faqcli.engine.analysis import Analysis, Index, MemoryIndex, analyse
 from faqcli.engine.confidence import Evidence, contributions, probability
-from faqcli.engine.explain import Explanation, Part, WordMatch, explain
 from faqcli.engine.meaning import Meaning, WordVectorMeaning
 from faqcli.engine.rank import Assessment, Match, assess, is_confident, nearly_tied, rank
 from faqcli.engine.settings import DEFAULTS, Settings, Weights
 from faqcli.engine.text import normalise, stem, words
+
+if TYPE_CHECKING:
+    from faqcli.engine.explanation import Explanation, Part, WordMatch, explain
+
+
+def __getattr__(name: str) -> object:
+    # ``explain`` is imported when --explain asks for it, not on every `faq ask`.
+    if name in ("Explanation", "Part", "WordMatch", "explain"):
+        from faqcli.engine import explanation as module
+
+        return getattr(module, name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "DEFAULTS",

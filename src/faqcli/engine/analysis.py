@@ -20,9 +20,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from faqcli.engine.meaning import Meaning, QueryWords, WordVectorMeaning, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
 from faqcli.engine.text import stem, words
@@ -208,6 +205,7 @@ class Index(ABC):
     _meaning: Meaning | None = None
     _lengths: list[int] | None = None  # the lengths of vocabulary(), for _typo_candidates
     twins: dict[int, float] | None = None  # rank.twin's answer per entry number, once computed
+    _entry_meanings: dict[int, Vector | None] | None = None
 
     @property
     @abstractmethod
@@ -254,6 +252,15 @@ class Index(ABC):
             self._meaning = WordVectorMeaning(self.settings)
         return self._meaning
 
+    def entry_meaning(self, doc: int) -> Vector | None:
+        """Entry ``doc``'s meaning (``Meaning.entry``), computed once per index: a query
+        and the twin of its answer weigh the same candidates."""
+        if self._entry_meanings is None:
+            self._entry_meanings = {}
+        if doc not in self._entry_meanings:
+            self._entry_meanings[doc] = self.meaning.entry(self.entry(doc), self.idf)
+        return self._entry_meanings[doc]
+
     def idf(self, term: str) -> float:
         """BM25's inverse document frequency; a word no entry has gets the largest."""
         return idf(self.size, self.df(term))
@@ -278,16 +285,26 @@ class Index(ABC):
             if i + 1 < len(raw) and self.has_word(word + raw[i + 1]):
                 group[stem(word + raw[i + 1])] = 1.0
             elif len(word) >= s.fuzzy_min_len:
-                for candidate, similarity, _ in process.extract(
-                    word,
-                    self._typo_candidates(len(word)),
-                    scorer=Levenshtein.normalized_similarity,
-                    limit=s.fuzzy_limit,
-                    score_cutoff=s.fuzzy_cutoff,
-                ):
+                for candidate, similarity in self._typos(word):
                     term = stem(candidate)
-                    group[term] = max(group.get(term, 0.0), float(similarity))
+                    group[term] = max(group.get(term, 0.0), similarity)
         return groups
+
+    def _typos(self, word: str) -> list[tuple[str, float]]:
+        """The FAQ words within a typo of ``word``, with their similarity (rapidfuzz is
+        imported here, when a query has a word the FAQ never uses)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        s = self.settings
+        found = process.extract(
+            word,
+            self._typo_candidates(len(word)),
+            scorer=Levenshtein.normalized_similarity,
+            limit=s.fuzzy_limit,
+            score_cutoff=s.fuzzy_cutoff,
+        )
+        return [(str(candidate), float(similarity)) for candidate, similarity, _ in found]
 
     def _typo_candidates(self, length: int) -> Sequence[str]:
         """The words whose length allows a similarity of ``fuzzy_cutoff`` or more with a

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from faqcli.engine.analysis import Index
@@ -34,8 +33,7 @@ from faqcli.model import Entry
 from faqcli.vectors import Vector
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """An entry and how well it answers the query (0-100)."""
 
     entry: Entry
@@ -182,7 +180,7 @@ def with_meaning(
     meaning: dict[int, float] = {}
     if query_vector:
         for c in lexical[: s.meaning_candidates]:
-            entry_vector = index.meaning.entry(index.entry(c.doc), index.idf)
+            entry_vector = index.entry_meaning(c.doc)
             meaning[c.doc] = dot(query_vector, entry_vector) if entry_vector else 0.0
     least = min(meaning.values(), default=0.0)
     blended = []

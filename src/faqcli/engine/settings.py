@@ -6,7 +6,6 @@ them are the benchmarks' (``benchmarks/quality.py``, ``benchmarks/calibrate.py``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -32,8 +31,7 @@ FITTED_WORDS_ONLY = Weights(
 )
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The engine's defaults. One set serves every FAQ; each value says why."""
 
     # BM25 saturation and length normalisation: the textbook values (Robertson &
