@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 import typer
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from faqcli.results import Result
 
 app = typer.Typer(
-    help="Answer a question from a FAQ file.\n\nExample:  faq ask 'why did the soldier defect?'",
+    help="Answer a question from a FAQ file.\n\nExample:  faq ask why did the soldier defect"
+    "\n\n(faq ask alone, on a terminal, asks one question after another at a prompt)",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
@@ -226,7 +227,7 @@ def _finite(value: float | None) -> float | None:
 @handles_errors
 def ask(
     ctx: typer.Context,
-    words: list[str] | None = typer.Argument(
+    question: list[str] | None = typer.Argument(
         None,
         metavar="QUESTION...",
         help="Your question, quoted or not (its words are joined with spaces); - reads one "
@@ -269,38 +270,53 @@ def ask(
     Without a question (or with -) on a terminal, faq asks for one question after
     another at a prompt, with line editing and history, loading the FAQ once.
 
+    On a terminal, scores are green when faq answers, yellow less than 15 below the
+    threshold, dim further below (the number is always shown; NO_COLOR is honoured).
+
     Exit status: 0 answered, 1 no confident answer, 2 usage error, 3 bad FAQ data.
     """
-    question = " ".join(words or [])
-    from_stdin = question == "-" or not words
+    text = " ".join(question or [])
+    from_stdin = text == "-" or not question
     prompting = from_stdin and sys.stdin.isatty()  # a person at a terminal: a prompt
-    if not words and not prompting:
+    if not question and not prompting:
         msg = "Missing argument 'QUESTION...': ask a question, or - to read questions from stdin"
         raise click.UsageError(msg, ctx)
-    if not from_stdin and not question.strip():
+    if not from_stdin and not text.strip():
         raise UsageError("the question is empty")
-    shown = top or (3 if as_json else 1)
-    index = _index(ctx)
+    index, shown = _index(ctx), top or (3 if as_json else 1)
     log = _miss_log(ctx) if log_misses else None
     if prompting:
-        from faqcli import interactive
-
-        session = interactive.Session(
-            index, _renderer(as_json), _source(ctx).path, top=shown, threshold=threshold,
-            why=why, log=log, history=interactive.history_path(),
-        )  # fmt: skip
-        raise typer.Exit(int(interactive.run(session)))
+        _prompt(ctx, index, _renderer(as_json), top=shown, threshold=threshold, why=why, log=log)
     if not from_stdin:
-        text = _query_text(question)
-        answer = operations.ask(index, text, top=shown, threshold=threshold, why=why, log=log)
+        answer = operations.ask(
+            index, _query_text(text), top=shown, threshold=threshold, why=why, log=log
+        )
         _finish(answer, as_json)
         return
     renderer = _renderer(as_json)
-    answers = operations.ask_each(
+    for answer in operations.ask_each(
         index, _questions(), top=shown, threshold=threshold, why=why, log=log
-    )
-    for answer in answers:
+    ):
         renderer.render(answer)  # batch mode exits 0 however each question went
+
+
+def _prompt(
+    ctx: typer.Context,
+    index: Index,
+    renderer: Renderer,
+    *,
+    top: int,
+    threshold: float,
+    why: bool,
+    log: MissLog | None,
+) -> NoReturn:
+    """Questions at a prompt, one after another (``faqcli.interactive``), then exit."""
+    from faqcli import interactive
+
+    session = interactive.Session(
+        index, renderer, _source(ctx).path, top, threshold, why, log, interactive.history_path()
+    )
+    raise typer.Exit(int(interactive.run(session)))
 
 
 def _miss_log(ctx: typer.Context) -> MissLog:
@@ -378,7 +394,10 @@ def list_(
 def show(
     ctx: typer.Context,
     entry_id: str = typer.Argument(
-        ..., metavar="ID", help="The entry's id (see faq list).", autocompletion=complete_ids
+        ...,
+        metavar="ID",
+        help="The entry's id (see faq list; completes in the shell).",
+        autocompletion=complete_ids,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
 ) -> None:
@@ -448,10 +467,17 @@ def index_(ctx: typer.Context) -> None:
     _finish(operations.build_index(_source(ctx), progress=_progress()))
 
 
-@app.command(epilog=examples("faq where", "faq --faq support.json where"))
+@app.command(
+    epilog=examples(
+        "faq where",
+        "faq --faq support.json where",
+        "FAQ_FILE=team.json faq where     (warns when team.json does not exist)",
+    )
+)
 @handles_errors
 def where(ctx: typer.Context) -> None:
-    """Print which FAQ file is in use, and why."""
+    """Print which FAQ file is in use, and why; warn on stderr when --faq or $FAQ_FILE
+    names a file that does not exist."""
     _finish(operations.where(_source(ctx)))
 
 
@@ -554,7 +580,7 @@ def remove(
     entry_id: str = typer.Argument(
         ...,
         metavar="ID",
-        help="The id of the entry to remove.",
+        help="The id of the entry to remove (completes in the shell).",
         autocompletion=complete_ids,
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
@@ -584,7 +610,10 @@ def _confirm_removal(entry: Entry) -> bool:
 def edit(
     ctx: typer.Context,
     entry_id: str = typer.Argument(
-        ..., metavar="ID", help="The id of the entry to edit.", autocompletion=complete_ids
+        ...,
+        metavar="ID",
+        help="The id of the entry to edit (completes in the shell).",
+        autocompletion=complete_ids,
     ),
     question: str | None = typer.Option(None, "--question", "-q", help="A new question."),
     answer: str | None = typer.Option(
