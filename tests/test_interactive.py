@@ -239,7 +239,7 @@ def test_commands_change_the_settings(small_faq: Path, line: str, top: int, why:
     assert err.getvalue() == f"top {top}, explain {'on' if why else 'off'}\n"
 
 
-@pytest.mark.parametrize("line", [":top -1", ":top two", ":explain maybe", ":nope"])
+@pytest.mark.parametrize("line", [":top -1", ":top two", ":top ²", ":explain maybe", ":nope"])
 def test_a_command_it_cannot_take_is_a_usage_error(small_faq: Path, line: str) -> None:
     session, _, _ = _session(small_faq)
     with pytest.raises(UsageError):

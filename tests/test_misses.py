@@ -333,3 +333,28 @@ def test_faq_misses_runs_as_a_fresh_process(small_faq: Path, tmp_path: Path) -> 
         assert "Traceback" not in result.stderr
     assert result.returncode == ExitCode.OK
     assert result.stdout.startswith(f"1 unanswered question logged for {small_faq}, in 1 group:")
+
+
+def test_on_a_terminal_the_command_is_printed_unbroken_to_copy(tmp_path: Path) -> None:
+    """However narrow the terminal, the command is one line (soft-wrapped by the
+    terminal, never broken by faq), and the scores are coloured by confidence."""
+    import io
+
+    from rich.console import Console
+
+    from faqcli.engine import Match
+    from faqcli.model import Entry
+    from faqcli.render import RichRenderer
+    from faqcli.results import MissGroup, MissReport
+
+    phrasing = misses.Phrasing("is there any parking near the office building", 2, "t")
+    entry = Entry("office-location", "Where is the office?", "Here.")
+    command = "faq add -q 'is there any parking near the office building'"
+    report = MissReport(tmp_path / "f.json", tmp_path / "l.jsonl", 2,
+                        (MissGroup((phrasing,), (Match(entry, 50.0),), command),))  # fmt: skip
+    out = io.StringIO()
+    console = Console(file=out, width=40, force_terminal=True, color_system="standard")
+    RichRenderer(console, out).render(report)
+    text = out.getvalue()
+    assert command in text
+    assert "\x1b[33mscore 50" in text  # near the threshold: yellow

@@ -118,7 +118,8 @@ class Session:
 
 
 def _count(argument: str) -> int:
-    if argument.isdigit() and int(argument) >= 1:
+    """The N of ``:top N``: a whole number from 1, in ASCII digits."""
+    if argument.isascii() and argument.isdigit() and int(argument) >= 1:
         return int(argument)
     raise UsageError(f":top takes a whole number from 1, as in :top 3, not {argument!r}")
 
