@@ -90,14 +90,32 @@ def ask_each(
             yield answer._replace(heading=True)
 
 
-def list_entries(source: store.FaqSource) -> EntryList:
-    """Every entry of the FAQ, in file order."""
+def list_entries(source: store.FaqSource, *, cache: bool = True) -> EntryList:
+    """Every entry of the FAQ, in file order: streamed from its persisted index when
+    it has a current one (a large FAQ is never parsed whole to be listed)."""
+    from faqcli import index
+
+    persisted = index.current(source, cache)
+    if persisted is not None:
+        return EntryList(persisted.entries(), persisted.title)
     faq = store.load(source.path)
     return EntryList(faq.entries, faq.title)
 
 
-def show(source: store.FaqSource, entry_id: str) -> EntryShown:
-    """One entry; an unknown id is a NotFoundError naming the closest ids."""
+def show(source: store.FaqSource, entry_id: str, *, cache: bool = True) -> EntryShown:
+    """One entry; an unknown id is a NotFoundError naming the closest ids. Read from
+    the FAQ's persisted index when it has a current one."""
+    from faqcli import index
+
+    persisted = index.current(source, cache)
+    if persisted is not None:
+        try:
+            doc = persisted.find(entry_id)
+            if doc is None:
+                raise store.unknown_id(entry_id, persisted.ids())
+            return EntryShown(persisted.entry(doc))
+        except index.IndexUnreadable:
+            pass  # removed: read the FAQ itself
     return EntryShown(store.find(store.load(source.path), entry_id))
 
 
@@ -210,15 +228,28 @@ def export(source: store.FaqSource, fmt: Format) -> Exported:
     return Exported(formats.render(faq.entries, fmt, faq.title))
 
 
-def check(source: store.FaqSource) -> CheckReport:
-    """Lint the FAQ: invalid data, short answers, phrasings that find another entry."""
+def check(
+    source: store.FaqSource, *, cache: bool = True, progress: Progress | None = None
+) -> CheckReport:
+    """Lint the FAQ: invalid data, short answers, phrasings that find another entry.
+    Each question is ranked once against the FAQ's persisted index when it has a
+    current one, else against the FAQ analysed in memory."""
+    from faqcli import index
+    from faqcli.engine import MemoryIndex
     from faqcli.lint import Finding, lint
 
+    persisted = index.current(source, cache)
+    if persisted is not None:
+        try:
+            return CheckReport(source.path, tuple(lint(persisted.entries(), persisted, progress)))
+        except index.IndexUnreadable:
+            pass  # removed: check the FAQ itself
     try:
         faq = store.load(source.path)
+        findings = lint(faq.entries, MemoryIndex(faq.entries), progress)
     except FaqError as err:
         return CheckReport(source.path, (Finding("invalid", None, err.message),))
-    return CheckReport(source.path, tuple(lint(faq.entries)))
+    return CheckReport(source.path, tuple(findings))
 
 
 def evaluate_queries(

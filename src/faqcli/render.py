@@ -503,19 +503,20 @@ class BuildProgress:
     the index is being written (a bar with no end: that part cannot count), then that
     the build is over."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, label: str = "Indexing the FAQ") -> None:
         self.console = console
+        self.label = label
 
     def __call__(self, total: int) -> _BuildBar:
-        return _BuildBar(self.console, total)
+        return _BuildBar(self.console, total, self.label)
 
 
 class _BuildBar:
-    def __init__(self, console: Console, total: int) -> None:
+    def __init__(self, console: Console, total: int, label: str) -> None:
         from rich.progress import Progress
 
         self.bar = Progress(console=console, transient=True)
-        self.task = self.bar.add_task("Indexing the FAQ", total=total)
+        self.task = self.bar.add_task(label, total=total)
         self.bar.start()
 
     def analysed(self, done: int) -> None:

@@ -7,6 +7,7 @@ only draws and the command line only exits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -73,9 +74,10 @@ class Answer(NamedTuple):
 
 
 class EntryList(NamedTuple):
-    """Every entry of a FAQ (``faq list``)."""
+    """Every entry of a FAQ (``faq list``), to be read once, in order (a large FAQ's
+    are streamed from its index)."""
 
-    entries: tuple[Entry, ...]
+    entries: Iterable[Entry]
     title: str | None = None
     exit_code: ExitCode = ExitCode.OK
 

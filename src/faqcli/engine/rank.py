@@ -21,14 +21,14 @@ that times their relevance relative to it, so scores are always sorted.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from faqcli.engine.analysis import Index
 from faqcli.engine.confidence import Evidence, probability, word_match
-from faqcli.engine.meaning import QueryWords, dot
+from faqcli.engine.meaning import QueryWords, dot, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
-from faqcli.engine.text import char_grams, content_words, cosine
+from faqcli.engine.text import char_grams, content_words, cosine, stem, words
 from faqcli.model import Entry
 from faqcli.vectors import Vector
 
@@ -73,6 +73,18 @@ def scored(found: Assessment, settings: Settings = DEFAULTS) -> list[Match]:
         Match(entry, round(min(max(100.0 * confidence * rel, 0.0), 100.0), 1))
         for entry, rel in found.ranked
     ]
+
+
+def order(index: Index, query: str, limit: int = 10) -> list[tuple[Entry, float]]:
+    """The ``limit`` best entries for ``query``, best first, each with its relevance
+    relative to the first: the ranking alone, without the evidence and the score
+    (``faq check`` ranks every question of a FAQ this way)."""
+    query_words = index.query_words(query)
+    ranked = ranking(index, query, query_words, _query_meaning(index, query, query_words), limit)
+    if not ranked:
+        return []
+    best = ranked[0].relevance
+    return [(index.entry(c.doc), c.relevance / best) for c in ranked]
 
 
 def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
@@ -134,7 +146,8 @@ def candidates(index: Index, weights: dict[str, float], size: int) -> list[int]:
     much does shipping cost")."""
     approx: dict[int, float] = {}
     for term, weight in weights.items():
-        for doc, impact in index.postings(term):
+        plist = index.postings(term)
+        for doc, impact in zip(plist.docs, plist.impacts, strict=True):
             approx[doc] = approx.get(doc, 0.0) + weight * impact
     if index.size <= index.settings.candidates:
         for doc in range(index.size):
@@ -179,6 +192,7 @@ def with_meaning(
     top_lexical = lexical[0].relevance
     meaning: dict[int, float] = {}
     if query_vector:
+        index.prefetch(_meaning_stems(index, lexical[: s.meaning_candidates]))
         for c in lexical[: s.meaning_candidates]:
             entry_vector = index.entry_meaning(c.doc)
             meaning[c.doc] = dot(query_vector, entry_vector) if entry_vector else 0.0
@@ -203,6 +217,15 @@ def content_letters(index: Index, query: str, doc: int) -> float:
         cosine(grams, char_grams(" ".join(content_words(p))))
         for p in (entry.question, *entry.alternates)
     )
+
+
+def _meaning_stems(index: Index, candidates: list[Candidate]) -> Iterator[str]:
+    """The stems whose rarity the meaning of ``candidates`` weighs."""
+    limit = index.settings.answer_meaning_words
+    for c in candidates:
+        entry = index.entry(c.doc)
+        yield from map(stem, question_words(entry))
+        yield from map(stem, words(entry.answer)[:limit])
 
 
 def twin(index: Index, doc: int) -> float:
