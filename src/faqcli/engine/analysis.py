@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from faqcli.engine.meaning import Meaning, QueryWords, WordVectorMeaning, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
-from faqcli.engine.text import stem, words
+from faqcli.engine.text import char_grams, stem, words
 from faqcli.model import Entry
 from faqcli.vectors import Vector
 
@@ -245,6 +245,10 @@ def analyse(
     return Analysis(tuple(entries), stats, df, postings, words, question_terms)
 
 
+# How many entries' letter sequences an index keeps between queries (some 15 kB each).
+CACHED_ENTRIES = 2_000
+
+
 class Index(ABC):
     """What ranking needs to know about a FAQ (see the module's docstring)."""
 
@@ -252,6 +256,7 @@ class Index(ABC):
     _meaning: Meaning | None = None
     twins: dict[int, float] | None = None  # rank.twin's answer per entry number, once computed
     _entry_meanings: dict[int, Vector | None] | None = None
+    _grams: dict[int, list[Counter[str]]] | None = None
 
     @property
     @abstractmethod
@@ -302,6 +307,20 @@ class Index(ABC):
         """A hint that the df of ``terms`` is about to be asked for: an index that reads
         them from a file reads them at once. One in memory has nothing to do."""
         return
+
+    def question_grams(self, doc: int) -> list[Counter[str]]:
+        """The letter sequences of entry ``doc``'s question and each alternate, kept
+        for the entries ranked lately (a batch of questions meets the same ones)."""
+        cache = self._grams
+        if cache is None:
+            cache = self._grams = {}
+        found = cache.get(doc)
+        if found is None:
+            if len(cache) >= CACHED_ENTRIES:
+                cache.clear()
+            entry = self.entry(doc)
+            found = cache[doc] = [char_grams(p) for p in (entry.question, *entry.alternates)]
+        return found
 
     def entry_meaning(self, doc: int) -> Vector | None:
         """Entry ``doc``'s meaning (``Meaning.entry``), computed once per index: a query

@@ -152,7 +152,12 @@ def candidates(index: Index, weights: dict[str, float], size: int) -> list[int]:
     if index.size <= index.settings.candidates:
         for doc in range(index.size):
             approx.setdefault(doc, 0.0)
-    best = heapq.nsmallest(size, approx.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(approx) > size:
+        # The size-th best score found among plain floats, then only the entries at
+        # least that good are sorted (ties by entry): the same as sorting them all.
+        worst_kept = heapq.nlargest(size, approx.values())[-1]
+        approx = {doc: score for doc, score in approx.items() if score >= worst_kept}
+    best = sorted(approx.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     return [doc for doc, _ in best]
 
 
@@ -170,10 +175,7 @@ def lexical(
     query_grams = char_grams(query[: s.max_query_chars])
     found = []
     for doc, relevance in zip(pool, exact, strict=True):
-        entry = index.entry(doc)
-        letters = max(
-            cosine(query_grams, char_grams(p)) for p in (entry.question, *entry.alternates)
-        )
+        letters = max(cosine(query_grams, grams) for grams in index.question_grams(doc))
         words = relevance / best if best > 0 else 0.0
         blend = (1 - s.char_weight) * words + s.char_weight * letters
         found.append(Candidate(doc, words, letters, relevance=blend))
