@@ -257,7 +257,7 @@ class SqliteIndex(Index):
                 pass
         return self._damaged().entry(doc)
 
-    def features(self, doc: int) -> Features:
+    def entry_features(self, doc: int) -> Features:
         return entry_features(self.entry(doc), self.stats, self.settings)
 
     def has_word(self, word: str) -> bool:

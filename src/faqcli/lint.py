@@ -14,6 +14,9 @@ MIN_ANSWER_WORDS = 3
 # A phrasing is ranked this deep: enough to say where its own entry came, when it did
 # not come first, at the cost of one ranking per phrasing (so a check is near-linear).
 DEPTH = 10
+# Every entry's question is ranked, so the features and letters of every entry are
+# met again and again: a FAQ up to this size keeps them all while it is checked.
+KEEP_ALL = 20_000
 
 
 class Finding(NamedTuple):
@@ -37,6 +40,7 @@ def lint(
     """Short answers, and phrasings (a question or alternate) that find another entry
     first, each ranked against ``index`` (which holds ``entries``)."""
     report = progress(index.size) if progress else None
+    index.cache_size = max(index.cache_size, min(index.size, KEEP_ALL))
     findings = []
     try:
         for done, entry in enumerate(entries, start=1):

@@ -245,7 +245,8 @@ def analyse(
     return Analysis(tuple(entries), stats, df, postings, words, question_terms)
 
 
-# How many entries' letter sequences an index keeps between queries (some 15 kB each).
+# How many entries' features and letter sequences an index keeps between queries
+# (some 20 kB each).
 CACHED_ENTRIES = 2_000
 
 
@@ -257,6 +258,8 @@ class Index(ABC):
     twins: dict[int, float] | None = None  # rank.twin's answer per entry number, once computed
     _entry_meanings: dict[int, Vector | None] | None = None
     _grams: dict[int, list[Counter[str]]] | None = None
+    _features: dict[int, Features] | None = None
+    cache_size: int = CACHED_ENTRIES  # entries whose features and letters are kept
 
     @property
     @abstractmethod
@@ -273,8 +276,21 @@ class Index(ABC):
         highest impact when more have it."""
 
     @abstractmethod
+    def entry_features(self, doc: int) -> Features:
+        """Entry ``doc``'s terms with their impact, computed afresh."""
+
     def features(self, doc: int) -> Features:
-        """Entry ``doc``'s terms with their impact."""
+        """Entry ``doc``'s terms with their impact, kept for the entries ranked lately
+        (up to ``cache_size``: a batch of questions, or ``faq check``, meets them again)."""
+        cache = self._features
+        if cache is None:
+            cache = self._features = {}
+        found = cache.get(doc)
+        if found is None:
+            if len(cache) >= self.cache_size:
+                cache.clear()
+            found = cache[doc] = self.entry_features(doc)
+        return found
 
     @abstractmethod
     def entry(self, doc: int) -> Entry:
@@ -316,7 +332,7 @@ class Index(ABC):
             cache = self._grams = {}
         found = cache.get(doc)
         if found is None:
-            if len(cache) >= CACHED_ENTRIES:
+            if len(cache) >= self.cache_size:
                 cache.clear()
             entry = self.entry(doc)
             found = cache[doc] = [char_grams(p) for p in (entry.question, *entry.alternates)]
@@ -425,7 +441,7 @@ class MemoryIndex(Index):
     def postings(self, term: str) -> Postings:
         return self._postings.get(term, NO_POSTINGS)
 
-    def features(self, doc: int) -> Features:
+    def entry_features(self, doc: int) -> Features:
         return entry_features(self.entries[doc], self.stats, self.settings)
 
     def entry(self, doc: int) -> Entry:
