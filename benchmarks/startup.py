@@ -40,9 +40,19 @@ def measure(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--faq-bin", action="append", type=Path, default=[])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("Run by hand")[0].strip(),
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--runs", type=int, default=21, help="rounds (medians shown)")
+    parser.add_argument(
+        "--faq-bin",
+        action="append",
+        type=Path,
+        default=[],
+        help="a `faq` script to time (repeat to compare installs); default: the one on PATH",
+    )
     args = parser.parse_args(argv)
     bins = args.faq_bin or [Path(shutil.which("faq") or Path(sys.executable).parent / "faq")]
     commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"]}

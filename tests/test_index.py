@@ -225,6 +225,49 @@ def test_cli_ask_answers_the_same_with_and_without_the_cache(
     assert list((tmp_path / "xdg-cache" / "faq").glob("*.sqlite"))
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--json"],
+        ["show", "e7"],
+        ["show", "e7", "--json"],
+        ["show", "e99999"],  # unknown: the same "did you mean" from the index's ids
+        ["check", "--json"],
+    ],
+)
+def test_list_show_and_check_read_the_index_and_say_the_same(
+    run: Callable[..., Result], big: Path, args: list[str]
+) -> None:
+    """Once the FAQ is indexed, list, show and check read the index, not the JSON, and
+    print what they print from the JSON itself (--no-cache)."""
+    assert run("--faq", str(big), "index").exit_code == 0
+    from_index = run("--faq", str(big), *args)
+    from_json = run("--no-cache", "--faq", str(big), *args)
+    assert (from_index.exit_code, from_index.stdout, from_index.stderr) == (
+        from_json.exit_code,
+        from_json.stdout,
+        from_json.stderr,
+    )
+
+
+def test_list_streams_entries_from_the_index_without_parsing_the_faq(
+    big: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faqcli import operations
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    index.build(big, index.default_cache_dir())
+
+    def no_parse(path: Path) -> None:
+        raise AssertionError("the FAQ was parsed")
+
+    monkeypatch.setattr(store, "load", no_parse)
+    listed = operations.list_entries(store.FaqSource(big, "test"))
+    assert [e.id for e in listed.entries][:3] == ["e0", "e1", "e2"]
+    assert operations.show(store.FaqSource(big, "test"), "e42").entry.id == "e42"
+
+
 def test_cli_no_cache_writes_no_index(
     run: Callable[..., Result], big: Path, tmp_path: Path
 ) -> None:
@@ -320,9 +363,10 @@ class Recorder:
         self.events.append("finished")
 
 
-def test_a_build_reports_entries_analysed_then_writing_then_finished(
+def test_a_build_reports_bytes_analysed_then_writing_then_finished(
     big: Path, tmp_path: Path
 ) -> None:
+    """The build reads the FAQ as a stream, so it counts bytes read, up to the size."""
     reports: list[Recorder] = []
 
     def progress(total: int) -> Recorder:
@@ -331,9 +375,9 @@ def test_a_build_reports_entries_analysed_then_writing_then_finished(
 
     index.build(big, tmp_path / "cache", progress=progress)
     (report,) = reports
-    assert report.total == 500
+    assert report.total == big.stat().st_size
     counts = report.events[:-2]
-    assert counts and counts == sorted(counts) and counts[-1] == 500
+    assert counts and counts == sorted(counts) and counts[-1] == report.total
     assert report.events[-2:] == ["writing", "finished"]
 
 

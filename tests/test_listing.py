@@ -219,3 +219,24 @@ def test_completion_through_the_console_script(small_faq: Path) -> None:
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.split() == ["opening-hours", "office-location"]
+
+
+def test_list_filters_compose_with_entries_streamed_from_the_index(
+    run: Run, write_faq: Any
+) -> None:
+    """A large FAQ is listed from its persisted index; --tag and --grep filter that."""
+    entries = [
+        {"id": f"q{i}", "question": f"Question number {i} about shipping parcels abroad?",
+         "answer": "Within a week, by post. " * 4, "tags": ["ship" if i % 2 else "pay"]}
+        for i in range(600)
+    ]  # fmt: skip
+    faq = write_faq({"entries": entries}, "big.json")
+    assert faq.stat().st_size >= 64 * 1024
+    assert run("--faq", str(faq), "index").exit_code == ExitCode.OK
+    result = run("--faq", str(faq), "list", "--tag", "SHIP", "--grep", "number 59")
+    assert result.exit_code == ExitCode.OK
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        "q59",
+        *(f"q59{d}" for d in range(1, 10, 2)),
+    ]
+    assert result.stderr == ""

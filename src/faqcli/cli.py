@@ -108,15 +108,15 @@ def _index(ctx: typer.Context) -> Index:
     return operations.open_index(_source(ctx), cache=options.cache, progress=_progress())
 
 
-def _progress() -> Callable[[int], BuildReport] | None:
-    """A progress bar on stderr for long index builds, when stderr is a terminal."""
+def _progress(label: str = "Indexing the FAQ") -> Callable[[int], BuildReport] | None:
+    """A progress bar on stderr for long index builds and checks, on a terminal."""
     if not sys.stderr.isatty():
         return None
     from rich.console import Console
 
     from faqcli.render import BuildProgress
 
-    return BuildProgress(Console(stderr=True))
+    return BuildProgress(Console(stderr=True), label)
 
 
 def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -385,7 +385,7 @@ def list_(
     question, alternates and answer; both ignoring case.
     """
     tag_list = [_utf8(t, "--tag") for t in tags]
-    found = operations.list_matching(_source(ctx), tags=tag_list, grep=grep)
+    found = operations.list_matching(_source(ctx), cache=ctx.obj.cache, tags=tag_list, grep=grep)
     _finish(found, as_json)
 
 
@@ -402,7 +402,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the entry as JSON."),
 ) -> None:
     """Print one entry in full."""
-    _finish(operations.show(_source(ctx), entry_id), as_json)
+    _finish(operations.show(_source(ctx), entry_id, cache=ctx.obj.cache), as_json)
 
 
 @app.command(
@@ -669,7 +669,10 @@ def check(
     Each entry's question and alternates must find that entry first; when another entry
     wins, both ids and scores are reported. Exit 0 when clean, 1 with findings.
     """
-    _finish(operations.check(_source(ctx)), as_json)
+    result = operations.check(
+        _source(ctx), cache=ctx.obj.cache, progress=_progress("Checking the FAQ")
+    )
+    _finish(result, as_json)
 
 
 @app.command(

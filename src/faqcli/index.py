@@ -1,19 +1,25 @@
 """The persisted index: a FAQ's analysis kept in an SQLite file in the user cache
 directory, so that a warm ``faq ask`` neither parses the FAQ's JSON nor tokenises its
-entries, and costs about the same for 6 entries or 1,000,000.
+entries, and costs about the same for 6 entries or 1,000,000; ``faq list``, ``show``
+and ``check`` read it too.
 
 The file is keyed by the FAQ's resolved path and checked against its size, mtime,
 ctime, inode and content hash; it is rebuilt when the FAQ changes, when the engine's
-settings or this format change, and when it is corrupt or truncated. Builds write a
-temporary file and rename it into place, so concurrent builds leave one good index.
-When the cache cannot be written, the analysis is used in memory: results are the same
+settings or this format change, and when it is corrupt or truncated. A build reads the
+FAQ a piece at a time (``store.EntryStream``) and writes entries and postings as it
+goes, so memory stays a fraction of the FAQ's size; it writes a temporary file and
+renames it into place (``faqcli.atomic``), so concurrent builds leave one good index.
+When the cache cannot be written, the FAQ is analysed in memory: results are the same
 either way, since ranking (``faqcli.engine.rank``) sees only the ``Index`` interface.
 
-Everything read from the file is checked as it is read, so that damage (a bad disk, a
-stray write) never silently changes an answer: every row carries a CRC-32 of what it
-holds, and each term and word row names the key that follows it, so that a key that
-cannot be found is proved absent by the row before it. A read that fails its check, or
-any SQLite error, means the index is rebuilt from the FAQ (or the analysis used in
+The file holds: entries, JSON in zlib-compressed blocks of ``BLOCK``; each term's df
+and postings (entry numbers and float32 impacts, best first); ids with their entry
+number; the FAQ's words, and the same words grouped by length for typo correction.
+Everything read from it is checked as it is read, so that damage (a bad disk, a stray
+write) never silently changes an answer: every row carries a CRC-32 of what it holds,
+and each term, word and id row names the key that follows it, so that a key that
+cannot be found is proved absent by the row before it. A read that fails its check,
+or any SQLite error, means the index is rebuilt from the FAQ (or the FAQ analysed in
 memory) and the query goes on.
 """
 
@@ -23,41 +29,43 @@ import json
 import os
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from faqcli import atomic, store
 from faqcli import vectors as word_vectors
 from faqcli.engine.analysis import (
-    Analysis,
+    NO_POSTINGS,
+    Accumulator,
     Features,
     Index,
     MemoryIndex,
-    Posting,
+    Postings,
     Stats,
-    analyse,
     entry_features,
     idf,
-    vocabulary_order,
 )
 from faqcli.engine.meaning import WordVectorMeaning
 from faqcli.engine.settings import DEFAULTS, Settings
 from faqcli.errors import FaqDataError
-from faqcli.model import Entry
+from faqcli.model import Entry, Faq
 from faqcli.vectors import Vector
 
 if TYPE_CHECKING:
     import sqlite3
 
-# sqlite3, hashlib, tempfile and zlib (some 20 ms together) are imported inside the
-# functions that use them: a small FAQ goes through ``load`` and never needs them.
+# sqlite3, hashlib, zlib and tempfile are imported inside the functions that use them:
+# a small FAQ goes through ``open_index`` and never needs them.
 
-FORMAT = "6"  # change when the layout of the file or the engine's analysis changes
+FORMAT = "7"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
 INDEX_MIN_BYTES = 64 * 1024
+# Entries are stored compressed in blocks of this many: one entry costs one block's
+# decompression (some 50 microseconds), and a block compresses three to four times.
+BLOCK = 32
 # A FAQ's stat proves it unchanged only if it was last changed well before it was
 # read: two writes of the same size within one tick of the file system's clock leave
 # both alike (git's "racily clean" entries). Two seconds is the coarsest tick in
@@ -74,15 +82,20 @@ class IndexDamaged(Exception):
     """What was read from the index file is not what was written there."""
 
 
+class IndexUnreadable(FaqDataError):
+    """The index was found damaged while reading it for ``list``, ``show`` or
+    ``check``; the file is removed, so that the next command builds it again."""
+
+
 class BuildReport(Protocol):
     """What a build tells whoever watches it (the CLI's progress bar). A build asks a
-    ``Callable[[int], BuildReport]`` for one, given the number of entries."""
+    ``Callable[[int], BuildReport]`` for one, given the FAQ's size in bytes."""
 
     def analysed(self, done: int) -> None:
-        """``done`` entries are analysed so far."""
+        """``done`` bytes of the FAQ are read and analysed so far."""
 
     def writing(self) -> None:
-        """The analysis is done; the index is being written (some seconds for 100,000)."""
+        """The entries are in; the postings are being written (some seconds for 100,000)."""
 
     def finished(self) -> None:
         """The build is over, the index written or not."""
@@ -123,6 +136,9 @@ class Built:
         self.reason = reason  # why there is no file, when there is none
 
 
+# -- checksums -------------------------------------------------------------------------
+
+
 def _crc(*parts: str | int | bytes) -> int:
     """A CRC-32 of ``parts``, each with its type and length, so that no change of a
     value, of its type (text read back as a blob) or of where one ends goes unseen."""
@@ -138,7 +154,7 @@ def _crc(*parts: str | int | bytes) -> int:
             tag, data = b"i", str(part).encode()
         else:
             raise IndexDamaged(f"a value of type {type(part).__name__}")
-        crc = zlib.crc32(tag + len(data).to_bytes(8, "little") + data, crc)
+        crc = zlib.crc32(data, zlib.crc32(tag + len(data).to_bytes(8, "little"), crc))
     return crc
 
 
@@ -167,6 +183,16 @@ def _storable(key: str) -> bool:
     return True
 
 
+# What a read of a damaged file can raise besides IndexDamaged: a value of the wrong
+# type or size that slipped past (a checksum can collide), never one of faq's own bugs
+# (the index tests check that a sound file never falls back). An entry nested too
+# deeply to be decoded this deep in a query is answered from memory too.
+_DAMAGE = (IndexDamaged, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError)
+
+
+# -- reading -------------------------------------------------------------------------
+
+
 class SqliteIndex(Index):
     """An index read from a persisted file, checking everything it reads.
 
@@ -185,13 +211,16 @@ class SqliteIndex(Index):
         self._conn = conn
         self._recover = recover
         self._fallback: Index | None = None
+        self.path: Path | None = None  # the file, when opened from one (see _open)
         meta = _verified_meta(conn)
         self.meta = meta
         self.stats = Stats(
             int(meta["size"]), float(meta["avg_question_len"]), float(meta["avg_answer_len"])
         )
-        self._terms: dict[str, tuple[int, Sequence[Posting] | None]] = {}
-        self._vocabulary: list[str] | None = None
+        self.title: str | None = json.loads(meta["title"])
+        self._terms: dict[str, tuple[int, Postings | None]] = {}
+        self._blocks: dict[int, list[Any]] = {}
+        self._lengths: dict[int, list[str]] = {}
         topic = json.loads(meta["topic"])
         self._topic: Vector | None = [float(x) for x in topic] if topic else None
 
@@ -212,10 +241,10 @@ class SqliteIndex(Index):
                 pass
         return self._damaged().df(term)
 
-    def postings(self, term: str) -> Sequence[Posting]:
+    def postings(self, term: str) -> Postings:
         if self._fallback is None:
             try:
-                return self._term(term, postings=True)[1] or ()
+                return self._term(term, postings=True)[1] or NO_POSTINGS
             except _DAMAGE:
                 pass
         return self._damaged().postings(term)
@@ -223,12 +252,12 @@ class SqliteIndex(Index):
     def entry(self, doc: int) -> Entry:
         if self._fallback is None:
             try:
-                return self._entry(doc)
+                return Entry.from_dict(self._block(doc // BLOCK)[doc % BLOCK])
             except _DAMAGE:
                 pass
         return self._damaged().entry(doc)
 
-    def features(self, doc: int) -> Features:
+    def entry_features(self, doc: int) -> Features:
         return entry_features(self.entry(doc), self.stats, self.settings)
 
     def has_word(self, word: str) -> bool:
@@ -242,13 +271,70 @@ class SqliteIndex(Index):
     def topic(self) -> Vector | None:
         return self._topic
 
-    def vocabulary(self) -> Sequence[str]:
+    def words_of_length(self, shortest: int, longest: int) -> Sequence[str]:
         if self._fallback is None:
             try:
-                return self._read_vocabulary()
+                found: list[str] = []
+                for length in range(max(shortest, 1), longest + 1):
+                    found += self._words_of(length)
+                return found
             except _DAMAGE:
                 pass
-        return self._damaged().vocabulary()
+        return self._damaged().words_of_length(shortest, longest)
+
+    def prefetch(self, terms: Iterable[str]) -> None:
+        """Read the df of many terms in one query (meaning weighs every stem of the
+        best candidates by its IDF); a damaged row is found later, term by term."""
+        import sqlite3
+
+        wanted = [t for t in set(terms) if t not in self._terms and _storable(t)]
+        if self._fallback is not None or not wanted:
+            return
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT term, next_term, df, head FROM terms WHERE term IN ({marks})"
+                for term, following, df, head in self._conn.execute(sql, chunk):
+                    if head == _crc(term, following, df):
+                        self._terms[term] = (df, None)
+        except sqlite3.Error:
+            return  # a prefetch only spares queries; the reads themselves check
+
+    # -- beyond the Index interface: what list, show and check read ----------------------
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, in the FAQ's order, a block at a time."""
+        for block in range((self.size + BLOCK - 1) // BLOCK):
+            try:
+                raws = self._block(block, keep=False)
+            except _DAMAGE:
+                raise self._unreadable() from None
+            for raw in raws:
+                yield Entry.from_dict(raw)
+
+    def find(self, entry_id: str) -> int | None:
+        """The number of the entry with ``entry_id``, or None when there is none."""
+        try:
+            return self._find(entry_id)
+        except _DAMAGE:
+            raise self._unreadable() from None
+
+    def ids(self) -> list[str]:
+        """Every id (for "did you mean" after an unknown one)."""
+        try:
+            return self._ids()
+        except _DAMAGE:
+            raise self._unreadable() from None
+
+    def _unreadable(self) -> IndexUnreadable:
+        self.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+        source = self.meta.get("source", "the FAQ")
+        return IndexUnreadable(
+            f"{source}: its index was found damaged and is removed; run the command again"
+        )
 
     def _damaged(self) -> Index:
         """The index to read from once this file has failed a check."""
@@ -267,36 +353,32 @@ class SqliteIndex(Index):
         except sqlite3.Error as exc:
             raise IndexDamaged(str(exc)) from exc
 
-    def _term(self, term: str, postings: bool) -> tuple[int, Sequence[Posting] | None]:
+    def _term(self, term: str, postings: bool) -> tuple[int, Postings | None]:
         """A term's df and, when asked, its postings (cached)."""
         known = self._terms.get(term)
         if known is not None and (known[1] is not None or not postings):
             return known
         if not _storable(term):
-            return (0, ())
+            return (0, NO_POSTINGS)
         columns = "next_term, df, head, docs, impacts, body" if postings else "next_term, df, head"
         row = self._query(f"SELECT {columns} FROM terms WHERE term = ?", (term,))
         if row is None:
-            self._absent(
-                term,
-                "SELECT term, next_term, df, head FROM terms WHERE term < ?"
-                " ORDER BY term DESC LIMIT 1",
-                self.meta["first_term"],
-                _term_head,
-            )
-            found: tuple[int, Sequence[Posting] | None] = (0, ())
+            self._absent("terms", "term", "next_term, df, head", term, _term_head)
+            found: tuple[int, Postings | None] = (0, NO_POSTINGS)
         else:
             if row[2] != _crc(term, row[0], row[1]):
                 raise IndexDamaged(f"term {term!r}")
-            plist: Sequence[Posting] | None = None
+            plist: Postings | None = None
             if postings:
                 docs_blob, impacts_blob = row[3], row[4]
                 if row[5] != _crc(term, docs_blob, impacts_blob):
                     raise IndexDamaged(f"postings of {term!r}")
-                docs, negated = array("i"), array("d")
+                docs, impacts = array("i"), array("f")
                 docs.frombytes(docs_blob)
-                negated.frombytes(impacts_blob)
-                plist = [Posting(doc, -n) for doc, n in zip(docs, negated, strict=True)]
+                impacts.frombytes(impacts_blob)
+                if len(docs) != len(impacts):
+                    raise IndexDamaged(f"postings of {term!r}")
+                plist = Postings(docs, impacts)
             found = (row[1], plist)
         self._terms[term] = found
         return found
@@ -306,26 +388,52 @@ class SqliteIndex(Index):
             return False
         row = self._query("SELECT next_word, checksum FROM words WHERE word = ?", (word,))
         if row is None:
-            self._absent(
-                word,
-                "SELECT word, next_word, checksum FROM words WHERE word < ?"
-                " ORDER BY word DESC LIMIT 1",
-                self.meta["first_word"],
-                _word_check,
-            )
+            self._absent("words", "word", "next_word, checksum", word, _keyed_check)
             return False
         if row[1] != _crc(word, row[0]):
             raise IndexDamaged(f"word {word!r}")
         return True
 
+    def _find(self, entry_id: str) -> int | None:
+        if not _storable(entry_id):
+            return None
+        row = self._query("SELECT next_id, doc, checksum FROM ids WHERE id = ?", (entry_id,))
+        if row is None:
+            self._absent("ids", "id", "next_id, doc, checksum", entry_id, _id_check)
+            return None
+        if row[2] != _crc(entry_id, row[0], row[1]):
+            raise IndexDamaged(f"id {entry_id!r}")
+        return int(row[1])
+
+    def _ids(self) -> list[str]:
+        import sqlite3
+
+        try:
+            rows = list(self._conn.execute("SELECT id, next_id, doc, checksum FROM ids"))
+        except sqlite3.Error as exc:
+            raise IndexDamaged(str(exc)) from exc
+        if len(rows) != self.size or not all(_id_check(row) for row in rows):
+            raise IndexDamaged("ids")
+        return [row[0] for row in rows]
+
     def _absent(
-        self, key: str, before_sql: str, first: str, check: Callable[[tuple[Any, ...]], bool]
+        self,
+        table: str,
+        key_column: str,
+        columns: str,
+        key: str,
+        check: Callable[[tuple[Any, ...]], bool],
     ) -> None:
-        """Prove that ``key``, not found, is not in the table: the row before it must
+        """Prove that ``key``, not found, is not in ``table``: the row before it must
         name a following key that comes after it (or none), and with no row before it,
         the first key must come after it. A key whose row was damaged fails this."""
-        row = self._query(before_sql, (key,))
+        row = self._query(
+            f"SELECT {key_column}, {columns} FROM {table} WHERE {key_column} < ?"
+            f" ORDER BY {key_column} DESC LIMIT 1",
+            (key,),
+        )
         if row is None:
+            first = self.meta[f"first_{key_column}"]
             proved = first == "" or key < first
         else:
             before, following = row[0], row[1]
@@ -338,21 +446,38 @@ class SqliteIndex(Index):
         if not proved:
             raise IndexDamaged(f"{key!r} is missing")
 
-    def _entry(self, doc: int) -> Entry:
-        row = self._query("SELECT entry, checksum FROM docs WHERE doc = ?", (doc,))
-        if row is None or row[1] != _crc(doc, row[0]):
-            raise IndexDamaged(f"entry {doc}")
-        return Entry.from_dict(json.loads(row[0]))
+    def _block(self, block: int, keep: bool = True) -> list[Any]:
+        """The entries of a block, as dicts; the last blocks read are kept (a query's
+        candidates come back for the twin and the explanation)."""
+        import zlib
 
-    def _read_vocabulary(self) -> list[str]:
-        if self._vocabulary is None:
-            # One sorted blob: a single read and split, some ten times faster than
-            # fetching the words row by row.
-            row = self._query("SELECT words, checksum FROM vocabulary", ())
-            if row is None or row[1] != _crc(row[0]):
-                raise IndexDamaged("vocabulary")
-            self._vocabulary = row[0].split("\n") if row[0] else []
-        return self._vocabulary
+        found = self._blocks.get(block)
+        if found is not None:
+            return found
+        row = self._query("SELECT entries, checksum FROM blocks WHERE block = ?", (block,))
+        if row is None or row[1] != _crc(block, row[0]):
+            raise IndexDamaged(f"block {block}")
+        found = json.loads(zlib.decompress(row[0]))
+        if not isinstance(found, list) or not all(isinstance(e, dict) for e in found):
+            raise IndexDamaged(f"block {block}")
+        if keep:
+            if len(self._blocks) >= 256:
+                self._blocks.clear()
+            self._blocks[block] = found
+        return found
+
+    def _words_of(self, length: int) -> list[str]:
+        """The FAQ's words of ``length`` letters; the meta lists the lengths there are,
+        so that a row missing is damage, not a length without words."""
+        if length not in self._lengths:
+            if str(length) not in self.meta["lengths"].split(","):
+                self._lengths[length] = []
+                return []
+            row = self._query("SELECT words, checksum FROM lengths WHERE length = ?", (length,))
+            if row is None or row[1] != _crc(length, row[0]):
+                raise IndexDamaged(f"words of length {length}")
+            self._lengths[length] = row[0].split("\n")
+        return self._lengths[length]
 
 
 def _term_head(row: tuple[Any, ...]) -> bool:
@@ -360,22 +485,29 @@ def _term_head(row: tuple[Any, ...]) -> bool:
     return bool(head == _crc(term, next_term, df))
 
 
-def _word_check(row: tuple[Any, ...]) -> bool:
-    word, next_word, checksum = row
-    return bool(checksum == _crc(word, next_word))
+def _keyed_check(row: tuple[Any, ...]) -> bool:
+    key, following, checksum = row
+    return bool(checksum == _crc(key, following))
 
 
-# What a read of a damaged file can raise besides IndexDamaged: a value of the wrong
-# type or size that slipped past (a checksum can collide), never one of faq's own bugs
-# (the index tests check that a sound file never falls back). An entry nested too
-# deeply to be decoded this deep in a query is answered from memory too.
-_DAMAGE = (IndexDamaged, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError)
+def _id_check(row: tuple[Any, ...]) -> bool:
+    entry_id, next_id, doc, checksum = row
+    return bool(checksum == _crc(entry_id, next_id, doc))
 
 
-def _digest(text: str) -> str:
+def _file_digest(path: Path) -> str:
+    """The BLAKE2b digest of a file's bytes, read a piece at a time."""
     import hashlib
 
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+    hasher = hashlib.blake2b(digest_size=20)
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                hasher.update(chunk)
+    except OSError:
+        store.read_text(path)  # raises the one-line FaqDataError for this file
+        raise
+    return hasher.hexdigest()
 
 
 def _open(
@@ -397,6 +529,7 @@ def _open(
         if page_size * page_count != size:  # truncated, or grown by something else
             raise sqlite3.DatabaseError("size mismatch")
         index = SqliteIndex(conn, recover, settings)
+        index.path = cache
         if index.meta.get("fingerprint") != _fingerprint(settings):
             raise sqlite3.DatabaseError("built with other settings")
         return index
@@ -405,34 +538,7 @@ def _open(
         return None
 
 
-def _term_rows(analysis: Analysis) -> Iterator[tuple[str, str, int, int, bytes, bytes, int]]:
-    """Each term's row, in key order: the term, the term after it ("" for the last), its
-    df and their checksum, then its postings as two arrays, entry numbers and negated
-    impacts (as the analysis holds them; ``SqliteIndex`` turns them back), and theirs."""
-    terms = sorted(analysis.postings)
-    for i, term in enumerate(terms):
-        following = terms[i + 1] if i + 1 < len(terms) else ""
-        df = analysis.df[term]
-        negated, docs = zip(*analysis.postings[term], strict=True)
-        docs_blob, impacts_blob = array("i", docs).tobytes(), array("d", negated).tobytes()
-        head = _crc(term, following, df)
-        yield (
-            term,
-            following,
-            df,
-            head,
-            docs_blob,
-            impacts_blob,
-            _crc(term, docs_blob, impacts_blob),
-        )
-
-
-def _word_rows(words: set[str]) -> Iterator[tuple[str, str, int]]:
-    ordered = sorted(words)
-    for i, word in enumerate(ordered):
-        following = ordered[i + 1] if i + 1 < len(ordered) else ""
-        yield word, following, _crc(word, following)
-
+# -- writing -------------------------------------------------------------------------
 
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
@@ -442,16 +548,129 @@ CREATE TABLE terms (term TEXT PRIMARY KEY, next_term TEXT NOT NULL,
                     df INTEGER NOT NULL, head INTEGER NOT NULL,
                     docs BLOB NOT NULL, impacts BLOB NOT NULL,
                     body INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE docs (doc INTEGER PRIMARY KEY, entry TEXT NOT NULL,
-                   checksum INTEGER NOT NULL);
+CREATE TABLE blocks (block INTEGER PRIMARY KEY, entries BLOB NOT NULL,
+                     checksum INTEGER NOT NULL);
+CREATE TABLE ids (id TEXT PRIMARY KEY, next_id TEXT NOT NULL, doc INTEGER NOT NULL,
+                  checksum INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE words (word TEXT PRIMARY KEY, next_word TEXT NOT NULL,
                     checksum INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE vocabulary (words TEXT NOT NULL, checksum INTEGER NOT NULL);
+CREATE TABLE lengths (length INTEGER PRIMARY KEY, words TEXT NOT NULL,
+                      checksum INTEGER NOT NULL);
 """
 
 
-def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
-    """Write ``analysis`` to a temporary file beside ``cache``, then rename it into place."""
+class _Writer:
+    """Writes an index file as the entries stream in, then the postings."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.acc = Accumulator()
+        self.ids: dict[str, int] = {}
+        self._block: list[str] = []
+
+    def add(self, entry: Entry) -> None:
+        doc = self.acc.size
+        self.acc.add(entry)
+        self.ids[entry.id] = doc
+        self._block.append(json.dumps(entry.to_dict(), ensure_ascii=False))
+        if len(self._block) == BLOCK:
+            self._flush(doc // BLOCK)
+
+    def _flush(self, block: int) -> None:
+        import zlib
+
+        data = zlib.compress(("[" + ",".join(self._block) + "]").encode("utf-8"), 1)
+        self.conn.execute("INSERT INTO blocks VALUES (?, ?, ?)", (block, data, _crc(block, data)))
+        self._block = []
+
+    def finish(self, settings: Settings, title: str | None, meta: dict[str, str]) -> None:
+        """Write the last block, the ids, the postings, the words and the meta."""
+        if self._block:
+            self._flush((self.acc.size - 1) // BLOCK)
+        self.conn.executemany("INSERT INTO ids VALUES (?, ?, ?, ?)", _id_rows(self.ids))
+        acc, stats, df = self.acc, self.acc.stats(), self.acc.df()
+        topic = WordVectorMeaning(settings).topic(
+            acc.question_terms, lambda t: idf(stats.size, df.get(t, 0))
+        )
+        first_term = min(df, default="")
+        self.conn.executemany(
+            "INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)", _term_rows(acc.postings(settings))
+        )
+        self.conn.executemany("INSERT INTO words VALUES (?, ?, ?)", _keyed_rows(acc.words))
+        self.conn.executemany("INSERT INTO lengths VALUES (?, ?, ?)", _length_rows(acc.words))
+        meta = {
+            **meta,
+            "title": json.dumps(title),
+            "topic": json.dumps(topic),
+            "size": str(stats.size),
+            "avg_question_len": repr(stats.avg_question_len),
+            "avg_answer_len": repr(stats.avg_answer_len),
+            "first_term": first_term,
+            "first_word": min(acc.words, default=""),
+            "first_id": min(self.ids, default=""),
+            "lengths": ",".join(str(n) for n in sorted({len(w) for w in acc.words})),
+        }
+        meta["checksum"] = _meta_checksum(meta)
+        self.conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        self.conn.commit()
+
+
+def _term_rows(
+    postings: Iterator[tuple[str, int, Postings]],
+) -> Iterator[tuple[str, str, int, int, bytes, bytes, int]]:
+    """Each term's row, in key order: the term, the term after it ("" for the last), its
+    df and their checksum, then its postings as two arrays, entry numbers and impacts,
+    and theirs. The term after is known one term later, so rows come one behind."""
+    previous: tuple[str, int, bytes, bytes] | None = None
+    for term, df, plist in postings:
+        if previous is not None:
+            yield _term_row(*previous, following=term)
+        previous = (term, df, plist.docs.tobytes(), plist.impacts.tobytes())
+    if previous is not None:
+        yield _term_row(*previous, following="")
+
+
+def _term_row(
+    term: str, df: int, docs: bytes, impacts: bytes, following: str
+) -> tuple[str, str, int, int, bytes, bytes, int]:
+    head, body = _crc(term, following, df), _crc(term, docs, impacts)
+    return (term, following, df, head, docs, impacts, body)
+
+
+def _keyed_rows(keys: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+    ordered = sorted(keys)
+    for i, key in enumerate(ordered):
+        following = ordered[i + 1] if i + 1 < len(ordered) else ""
+        yield key, following, _crc(key, following)
+
+
+def _id_rows(ids: dict[str, int]) -> Iterator[tuple[str, str, int, int]]:
+    ordered = sorted(ids)
+    for i, entry_id in enumerate(ordered):
+        following = ordered[i + 1] if i + 1 < len(ordered) else ""
+        doc = ids[entry_id]
+        yield entry_id, following, doc, _crc(entry_id, following, doc)
+
+
+def _length_rows(words: Iterable[str]) -> Iterator[tuple[int, str, int]]:
+    by_length: dict[int, list[str]] = {}
+    for word in words:
+        by_length.setdefault(len(word), []).append(word)
+    for length in sorted(by_length):
+        text = "\n".join(sorted(by_length[length]))
+        yield length, text, _crc(length, text)
+
+
+def _write(
+    cache: Path,
+    entries: Iterable[Entry],
+    title: Callable[[], str | None],
+    meta: Callable[[], dict[str, str]],
+    settings: Settings,
+    report: BuildReport | None,
+) -> int:
+    """Write the index of ``entries`` into ``cache`` (atomically); ``title`` and
+    ``meta`` are asked for once the entries are in. Returns the number of entries."""
     import sqlite3
 
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -460,38 +679,15 @@ def _write(cache: Path, analysis: Analysis, meta: dict[str, str]) -> None:
         conn = sqlite3.connect(tmp)
         try:
             conn.executescript(_SCHEMA)
-            conn.executemany("INSERT INTO terms VALUES (?, ?, ?, ?, ?, ?, ?)", _term_rows(analysis))
-            conn.executemany(
-                "INSERT INTO docs VALUES (?, ?, ?)",
-                (
-                    (doc, text, _crc(doc, text))
-                    for doc, text in (
-                        (doc, json.dumps(e.to_dict(), ensure_ascii=False))
-                        for doc, e in enumerate(analysis.entries)
-                    )
-                ),
-            )
-            conn.executemany("INSERT INTO words VALUES (?, ?, ?)", _word_rows(analysis.words))
-            vocabulary = "\n".join(vocabulary_order(analysis.words))
-            conn.execute("INSERT INTO vocabulary VALUES (?, ?)", (vocabulary, _crc(vocabulary)))
-            stats = analysis.stats
-            topic = WordVectorMeaning(DEFAULTS).topic(
-                analysis.question_terms, lambda t: idf(stats.size, analysis.df.get(t, 0))
-            )
-            meta = {
-                **meta,
-                "topic": json.dumps(topic),
-                "size": str(stats.size),
-                "avg_question_len": repr(stats.avg_question_len),
-                "avg_answer_len": repr(stats.avg_answer_len),
-                "first_term": min(analysis.postings, default=""),
-                "first_word": min(analysis.words, default=""),
-            }
-            meta["checksum"] = _meta_checksum(meta)
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            conn.commit()
+            writer = _Writer(conn)
+            for entry in entries:
+                writer.add(entry)
+            if report:
+                report.writing()
+            writer.finish(settings, title(), meta())
         finally:
             conn.close()
+    return writer.acc.size
 
 
 def _remove_stale_builds(cache: Path) -> None:
@@ -528,17 +724,6 @@ def _stamps(st: os.stat_result, read_at: int) -> dict[str, str]:
     }
 
 
-def _source_meta(
-    faq_path: Path, st: os.stat_result, read_at: int, digest: str, settings: Settings
-) -> dict[str, str]:
-    return {
-        "fingerprint": _fingerprint(settings),
-        "source": str(faq_path.resolve()),
-        **_stamps(st, read_at),
-        "source_digest": digest,
-    }
-
-
 def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
     m = index.meta
     return (
@@ -546,6 +731,9 @@ def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
         and m.get("source_mtime_ns") == str(st.st_mtime_ns)
         and m.get("source_change") == f"{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
     )
+
+
+# -- choosing, building and loading ----------------------------------------------------
 
 
 def open_index(
@@ -561,6 +749,39 @@ def open_index(
     if source.bundled or not cache:
         return MemoryIndex(store.load(source.path).entries)
     return load(source.path, progress=progress)
+
+
+def current(source: store.FaqSource, cache: bool = True) -> SqliteIndex | None:
+    """The FAQ's persisted index when there is one and it is current (``faq list``,
+    ``show`` and ``check`` read it instead of the JSON); None otherwise. Never builds."""
+    if source.bundled or not cache or _stat(source.path).st_size < INDEX_MIN_BYTES:
+        return None
+    faq_path, cache_dir = source.path, default_cache_dir()
+
+    def refuse(damaged: SqliteIndex) -> Index:
+        raise damaged._unreadable()
+
+    path = cache_file(faq_path, cache_dir)
+    index = _open(path, DEFAULTS, refuse)
+    if index is not None and _current(index, _stat(faq_path), faq_path, path):
+        return index
+    if index is not None:
+        index.close()
+    return None
+
+
+def _current(index: SqliteIndex, st: os.stat_result, faq_path: Path, cache: Path) -> bool:
+    """Whether ``index`` was built from the FAQ as it is: by its stamp, else (touched
+    but perhaps not changed: a checkout, a copy, a write too recent to trust its
+    stamp) by its content, restamping the index when the content is the same."""
+    if _fresh(index, st):
+        return True
+    if index.meta.get("source_digest") != _file_digest(faq_path):
+        return False
+    stamps = _stamps(st, time.time_ns())
+    if any(index.meta.get(key) != value for key, value in stamps.items()):
+        _restamp(cache, stamps)
+    return True
 
 
 def build_for(
@@ -591,44 +812,70 @@ def _build(
     cache_dir: Path,
     settings: Settings,
     progress: Callable[[int], BuildReport] | None,
-    read: tuple[os.stat_result, str] | None = None,
 ) -> tuple[Built, str]:
-    """:func:`build`, and the digest of the FAQ text it was built from. ``read``: the
-    FAQ's stat and then its text, when the caller has read them already (in that order,
-    so that a write in between makes the stamp, not the content, out of date)."""
+    """:func:`build`, and the digest of the FAQ it was built from. The FAQ is read as
+    a stream (``store.EntryStream``); one the stream leaves to ``store.load`` (an entry
+    without an id, bad data to report with its place) is read whole and built again."""
     import sqlite3
 
-    if read is None:
-        st = _stat(faq_path)
-        text = store.read_text(faq_path)
-    else:
-        st, text = read
-    read_at = time.time_ns()
-    faq = store.parse(text, str(faq_path))
-    digest = _digest(text)
-    report = progress(len(faq.entries)) if progress else None
+    st = _stat(faq_path)  # before reading: a write in between makes the stamp stale
+    cache = cache_file(faq_path, cache_dir)
+    report = progress(st.st_size) if progress else None
+    stream = store.EntryStream(faq_path)
     try:
-        analysis = analyse(faq.entries, settings, report.analysed if report else None)
-        if report:
-            report.writing()
-        cache = cache_file(faq_path, cache_dir)
-        meta = _source_meta(faq_path, st, read_at, digest, settings)
         try:
-            _write(cache, analysis, meta)
-        except (OSError, sqlite3.Error):
-            memory = MemoryIndex.from_analysis(analysis, settings)
-            reason = "the cache folder is not writable: answered from memory"
-            return Built(memory, None, len(faq.entries), 0, reason), digest
+            built = _write_from(stream, faq_path, st, cache, settings, report)
+            return built, stream.digest
+        except store.NotStreamable:
+            faq = store.load(faq_path)  # the FAQ's own error, or every entry
+            digest = _file_digest(faq_path)
+            built = _write_from(faq, faq_path, st, cache, settings, report, digest)
+            return built, digest
+    except (OSError, sqlite3.Error):
+        faq = store.load(faq_path)
+        reason = "the cache folder is not writable: answered from memory"
+        built = Built(MemoryIndex(faq.entries, settings), None, len(faq.entries), 0, reason)
+        return built, _file_digest(faq_path)
     finally:
         if report:
             report.finished()
 
-    def in_memory(_damaged: SqliteIndex) -> Index:
-        return MemoryIndex.from_analysis(analysis, settings)
 
-    opened = _open(cache, settings, in_memory)
-    index: Index = opened or MemoryIndex.from_analysis(analysis, settings)
-    return Built(index, cache, len(faq.entries), cache.stat().st_size), digest
+def _write_from(
+    source: store.EntryStream | Faq,
+    faq_path: Path,
+    st: os.stat_result,
+    cache: Path,
+    settings: Settings,
+    report: BuildReport | None,
+    digest: str = "",
+) -> Built:
+    read_at = time.time_ns()
+
+    def entries() -> Iterator[Entry]:
+        for n, entry in enumerate(source.entries if isinstance(source, Faq) else source):
+            if report and n % 1000 == 999 and isinstance(source, store.EntryStream):
+                report.analysed(source.read_bytes)
+            yield entry
+        if report:
+            report.analysed(st.st_size)
+
+    def meta() -> dict[str, str]:
+        return {
+            "fingerprint": _fingerprint(settings),
+            "source": str(faq_path.resolve()),
+            **_stamps(st, read_at),
+            "source_digest": digest or getattr(source, "digest", ""),
+        }
+
+    count = _write(cache, entries(), lambda: source.title, meta, settings, report)
+
+    def rebuild(_damaged: SqliteIndex) -> Index:
+        return MemoryIndex(store.load(faq_path).entries, settings)
+
+    opened = _open(cache, settings, rebuild)
+    index: Index = opened or MemoryIndex(store.load(faq_path).entries, settings)
+    return Built(index, cache, count, cache.stat().st_size)
 
 
 def load(
@@ -639,14 +886,14 @@ def load(
 ) -> Index:
     """The index of the FAQ at ``faq_path``: from the cache when it is current, else
     built (and cached when the cache is writable). Small FAQs are analysed in memory.
-    ``progress(total)`` is asked for a callback when a build starts."""
+    ``progress(total)`` is asked for a report when a build starts."""
     st = _stat(faq_path)
     if st.st_size < INDEX_MIN_BYTES:
         return MemoryIndex(store.load(faq_path).entries, settings)
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
 
     def rebuild(damaged: SqliteIndex) -> Index:
-        """A file found damaged mid-query: build it again from the same FAQ text."""
+        """A file found damaged mid-query: build it again from the same FAQ."""
         built, digest = _build(faq_path, cache_dir, settings, progress)
         if digest != damaged.meta.get("source_digest"):
             # What the query read so far came from the FAQ as it was; going on with
@@ -658,17 +905,9 @@ def load(
     cache = cache_file(faq_path, cache_dir)
     index = _open(cache, settings, rebuild)
     if index is not None:
-        if _fresh(index, st):
-            return index
-        # Touched but perhaps not changed (a checkout, a copy): compare the content.
-        text = store.read_text(faq_path)
-        if index.meta.get("source_digest") == _digest(text):
-            stamps = _stamps(st, time.time_ns())
-            if any(index.meta.get(key) != value for key, value in stamps.items()):
-                _restamp(cache, stamps)
+        if _current(index, st, faq_path, cache):
             return index
         index.close()
-        return _build(faq_path, cache_dir, settings, progress, (st, text))[0].index
     return build(faq_path, cache_dir, settings, progress).index
 
 

@@ -105,18 +105,28 @@ def ask_each(
             yield answer._replace(heading=True)
 
 
-def list_entries(source: store.FaqSource) -> EntryList:
-    """Every entry of the FAQ, in file order."""
+def list_entries(source: store.FaqSource, *, cache: bool = True) -> EntryList:
+    """Every entry of the FAQ, in file order: streamed from its persisted index when
+    it has a current one (a large FAQ is never parsed whole to be listed)."""
+    from faqcli import index
+
+    persisted = index.current(source, cache)
+    if persisted is not None:
+        return EntryList(persisted.entries(), persisted.title)
     faq = store.load(source.path)
     return EntryList(faq.entries, faq.title)
 
 
 def list_matching(
-    source: store.FaqSource, *, tags: Sequence[str] = (), grep: str | None = None
+    source: store.FaqSource,
+    *,
+    cache: bool = True,
+    tags: Sequence[str] = (),
+    grep: str | None = None,
 ) -> EntryList:
     """``faq list``: every entry, or with ``tags`` or ``grep`` the entries that match
     (see :func:`filter_listing`)."""
-    return filter_listing(list_entries(source), tags=tags, grep=grep)
+    return filter_listing(list_entries(source, cache=cache), tags=tags, grep=grep)
 
 
 def filter_listing(
@@ -124,7 +134,8 @@ def filter_listing(
 ) -> EntryList:
     """The entries of ``listing`` that carry every one of ``tags`` and hold ``grep`` in
     their question, an alternate or their answer, both ignoring case; with a filter that
-    matches nothing, the listing exits 1 (as grep does)."""
+    matches nothing, the listing exits 1 (as grep does). The entries are read once, in
+    order (they may be streamed from an index); those kept are a tuple."""
     if not tags and grep is None:
         return listing
     wanted = {t.casefold() for t in tags}
@@ -140,8 +151,20 @@ def filter_listing(
     return listing._replace(entries=kept, exit_code=code, tags=tuple(tags), grep=grep)
 
 
-def show(source: store.FaqSource, entry_id: str) -> EntryShown:
-    """One entry; an unknown id is a NotFoundError naming the closest ids."""
+def show(source: store.FaqSource, entry_id: str, *, cache: bool = True) -> EntryShown:
+    """One entry; an unknown id is a NotFoundError naming the closest ids. Read from
+    the FAQ's persisted index when it has a current one."""
+    from faqcli import index
+
+    persisted = index.current(source, cache)
+    if persisted is not None:
+        try:
+            doc = persisted.find(entry_id)
+            if doc is None:
+                raise store.unknown_id(entry_id, persisted.ids())
+            return EntryShown(persisted.entry(doc))
+        except index.IndexUnreadable:
+            pass  # removed: read the FAQ itself
     return EntryShown(store.find(store.load(source.path), entry_id))
 
 
@@ -309,15 +332,28 @@ def export(source: store.FaqSource, fmt: Format) -> Exported:
     return Exported(formats.render(faq.entries, fmt, faq.title))
 
 
-def check(source: store.FaqSource) -> CheckReport:
-    """Lint the FAQ: invalid data, short answers, phrasings that find another entry."""
+def check(
+    source: store.FaqSource, *, cache: bool = True, progress: Progress | None = None
+) -> CheckReport:
+    """Lint the FAQ: invalid data, short answers, phrasings that find another entry.
+    Each question is ranked once against the FAQ's persisted index when it has a
+    current one, else against the FAQ analysed in memory."""
+    from faqcli import index
+    from faqcli.engine import MemoryIndex
     from faqcli.lint import Finding, lint
 
+    persisted = index.current(source, cache)
+    if persisted is not None:
+        try:
+            return CheckReport(source.path, tuple(lint(persisted.entries(), persisted, progress)))
+        except index.IndexUnreadable:
+            pass  # removed: check the FAQ itself
     try:
         faq = store.load(source.path)
+        findings = lint(faq.entries, MemoryIndex(faq.entries), progress)
     except FaqError as err:
         return CheckReport(source.path, (Finding("invalid", None, err.message),))
-    return CheckReport(source.path, tuple(lint(faq.entries)))
+    return CheckReport(source.path, tuple(findings))
 
 
 def misses(

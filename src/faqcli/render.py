@@ -478,7 +478,7 @@ class PlainRenderer:
 
     def _none_matched(self, result: EntryList) -> None:
         """Say on stderr that --tag or --grep matched nothing (stdout stays empty)."""
-        if result.entries or not result.filtered:
+        if not result.filtered or result.entries:  # filtered entries are a tuple
             return
         wanted = [f"tag {safe(t)!r}" for t in result.tags]
         if result.grep is not None:
@@ -617,7 +617,7 @@ class RichRenderer(PlainRenderer):
             table.add_row(
                 Text(safe(e.id)), Text(safe(e.question)), Text(", ".join(map(safe, e.tags)))
             )
-        if result.entries or not result.filtered:
+        if not result.filtered or result.entries:
             self._paged(table)
         self._none_matched(result)
 
@@ -715,19 +715,20 @@ class BuildProgress:
     the index is being written (a bar with no end: that part cannot count), then that
     the build is over."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, label: str = "Indexing the FAQ") -> None:
         self.console = console
+        self.label = label
 
     def __call__(self, total: int) -> _BuildBar:
-        return _BuildBar(self.console, total)
+        return _BuildBar(self.console, total, self.label)
 
 
 class _BuildBar:
-    def __init__(self, console: Console, total: int) -> None:
+    def __init__(self, console: Console, total: int, label: str) -> None:
         from rich.progress import Progress
 
         self.bar = Progress(console=console, transient=True)
-        self.task = self.bar.add_task("Indexing the FAQ", total=total)
+        self.task = self.bar.add_task(label, total=total)
         self.bar.start()
 
     def analysed(self, done: int) -> None:

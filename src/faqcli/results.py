@@ -7,6 +7,7 @@ only draws and the command line only exits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -102,9 +103,10 @@ class Answer(NamedTuple):
 
 
 class EntryList(NamedTuple):
-    """Every entry of a FAQ (``faq list``)."""
+    """Every entry of a FAQ (``faq list``), to be read once, in order (a large FAQ's
+    are streamed from its index)."""
 
-    entries: tuple[Entry, ...]
+    entries: Iterable[Entry]
     title: str | None = None
     exit_code: ExitCode = ExitCode.OK
     tags: tuple[str, ...] = ()  # listed only entries with these tags (faq list --tag)

@@ -577,3 +577,164 @@ def closest_ids(ids: Iterable[str], wanted: str, limit: int = 3) -> list[str]:
 
     found = process.extract(wanted, list(ids), limit=limit, score_cutoff=50)
     return [str(choice) for choice, _, _ in found]
+
+
+class NotStreamable(Exception):
+    """The FAQ holds something :class:`EntryStream` leaves to :func:`load`: an entry
+    without an id (ids derived from questions must see the whole file), an error to be
+    reported with its line, or a layout it does not follow."""
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class EntryStream:
+    """The entries of a FAQ file read a piece at a time, each validated as :func:`load`
+    validates it, so that a FAQ of a million entries is never held whole: only the
+    piece of text being read and the ids seen so far.
+
+    Iterate over it for the entries; then ``title`` and ``digest`` (of the file's
+    bytes) are known. Anything it does not read the way :func:`load` would (see
+    :class:`NotStreamable`) stops the iteration with that exception, possibly after
+    some entries: the caller starts again with :func:`load`.
+    """
+
+    def __init__(self, path: Path, chunk: int = 1 << 20) -> None:
+        self.path = path
+        self.title: str | None = None
+        self.digest = ""
+        self.read_bytes = 0  # how much of the file has been read so far
+        self._chunk = chunk
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+
+    def __iter__(self) -> Iterator[Entry]:
+        import codecs
+        import hashlib
+
+        try:
+            f = open(self.path, "rb")  # noqa: SIM115 - closed below, also on error
+        except OSError as exc:
+            raise io_error(self.path, exc) from None
+        with f:
+            self._file = f
+            self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+            self._hasher = hashlib.blake2b(digest_size=20)
+            yield from self._document()
+            self._skip_ws()
+            if self._peek():
+                raise NotStreamable("text after the document")
+            self.digest = self._hasher.hexdigest()
+
+    def _more(self) -> None:
+        data = self._file.read(self._chunk)
+        self.read_bytes += len(data)
+        self._eof = not data
+        self._hasher.update(data)
+        if self._pos > self._chunk:  # drop what has been read
+            self._buf, self._pos = self._buf[self._pos :], 0
+        try:
+            self._buf += self._decoder.decode(data, final=self._eof)
+        except UnicodeDecodeError:
+            raise NotStreamable("not UTF-8") from None
+
+    def _skip_ws(self) -> None:
+        while True:
+            match = _WS.match(self._buf, self._pos)
+            self._pos = match.end() if match else self._pos
+            if self._pos < len(self._buf) or self._eof:
+                return
+            self._more()
+
+    def _peek(self) -> str:
+        while self._pos >= len(self._buf) and not self._eof:
+            self._more()
+        return self._buf[self._pos : self._pos + 1]
+
+    def _expect(self, char: str) -> None:
+        self._skip_ws()
+        if self._peek() != char:
+            raise NotStreamable(f"expected {char!r}")
+        self._pos += 1
+
+    def _value(self) -> tuple[Any, int]:
+        """The JSON value at the reading position, and where it started."""
+        self._skip_ws()
+        start = self._pos
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._buf, start)
+            except (json.JSONDecodeError, RecursionError):
+                value, end = None, -1
+            # A value that ends where the text read so far ends may go on (a number).
+            if end != -1 and (end < len(self._buf) or self._eof):
+                self._pos = end
+                return value, start
+            if self._eof:
+                raise NotStreamable("malformed JSON")
+            offset = start - self._pos
+            self._more()
+            start = self._pos + offset
+
+    def _document(self) -> Iterator[Entry]:
+        self._skip_ws()
+        if self._peek() == "[":
+            yield from self._entries()
+            return
+        self._expect("{")
+        keys: set[str] = set()
+        while True:
+            self._skip_ws()
+            if not keys and self._peek() == "}":
+                break
+            key, _ = self._value()
+            if not isinstance(key, str) or (key in keys and key == "entries"):
+                raise NotStreamable("a second 'entries'")
+            self._expect(":")
+            if key == "entries":
+                yield from self._entries()
+            else:
+                value, _ = self._value()
+                if key == "title":
+                    if value is not None and not isinstance(value, str):
+                        raise NotStreamable("a title that is not text")
+                    self.title = value
+            keys.add(key)
+            self._skip_ws()
+            if self._peek() == ",":
+                self._pos += 1
+                continue
+            self._expect("}")
+            break
+        if "entries" not in keys:
+            raise NotStreamable("no 'entries'")
+
+    def _entries(self) -> Iterator[Entry]:
+        self._expect("[")
+        self._skip_ws()
+        if self._peek() == "]":
+            self._pos += 1
+            return
+        seen: set[str] = set()
+        while True:
+            raw, start = self._value()
+            if _lone_surrogate(self._buf[start : self._pos]) is not None:
+                raise NotStreamable("a lone surrogate")
+            try:
+                entry = check_entry(raw, lambda ident: "")
+            except FaqDataError:
+                raise NotStreamable("an invalid entry") from None
+            if not entry.id or entry.id in seen:
+                raise NotStreamable("an entry without an id, or a duplicate id")
+            seen.add(entry.id)
+            yield entry
+            self._skip_ws()
+            if self._peek() == ",":
+                self._pos += 1
+                continue
+            self._expect("]")
+            return
+
+
+_DECODER = json.JSONDecoder()

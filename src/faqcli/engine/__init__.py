@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 from faqcli.engine.analysis import Analysis, Index, MemoryIndex, analyse
 from faqcli.engine.confidence import Evidence, contributions, probability
 from faqcli.engine.meaning import Meaning, WordVectorMeaning
-from faqcli.engine.rank import Assessment, Match, assess, is_confident, nearly_tied, rank
+from faqcli.engine.rank import (
+    Assessment,
+    Match,
+    assess,
+    is_confident,
+    nearly_tied,
+    order,
+    rank,
+)
 from faqcli.engine.settings import DEFAULTS, Settings, Weights
 from faqcli.engine.text import normalise, stem, words
 
@@ -58,6 +66,7 @@ __all__ = [
     "is_confident",
     "nearly_tied",
     "normalise",
+    "order",
     "probability",
     "rank",
     "stem",

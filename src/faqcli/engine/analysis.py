@@ -12,27 +12,31 @@ so both rank alike.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import math
 from abc import ABC, abstractmethod
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from faqcli.engine.meaning import Meaning, QueryWords, WordVectorMeaning, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
-from faqcli.engine.text import stem, words
+from faqcli.engine.text import char_grams, stem, words
 from faqcli.model import Entry
 from faqcli.vectors import Vector
 
 
-class Posting(NamedTuple):
-    """An entry holding a term, and the term's impact in it: the entry's BM25
-    term-frequency part for the term. A query term adds idf x impact to the entry."""
+class Postings(NamedTuple):
+    """The entries holding a term and the term's impact in each, best first (ties by
+    entry): the entry's BM25 term-frequency part for the term, rounded to float32 as
+    both kinds of index store it. A query term adds idf x impact to each entry."""
 
-    doc: int
-    impact: float
+    docs: array[int]
+    impacts: array[float]
+
+
+NO_POSTINGS = Postings(array("i"), array("f"))
 
 
 class TermFeature(NamedTuple):
@@ -89,7 +93,7 @@ def count(entry: Entry) -> tuple[Counts, list[str]]:
 
 
 def impacts(c: Counts, stats: Stats, s: Settings) -> Features:
-    """Each term's BM25 term-frequency part in one entry (see :class:`Posting`)."""
+    """Each term's BM25 term-frequency part in one entry (see :class:`Postings`)."""
     k1, b = s.k1, s.b
     q_norm = k1 * (1 - b + b * c.question_len / stats.avg_question_len)
     a_norm = k1 * (1 - b + b * c.answer_len / stats.avg_answer_len)
@@ -111,15 +115,108 @@ def entry_features(entry: Entry, stats: Stats, settings: Settings = DEFAULTS) ->
     return impacts(count(entry)[0], stats, settings)
 
 
+class Accumulator:
+    """Entries go in one at a time; out come each term's postings, in term order.
+
+    Nothing is kept of an entry but its lengths and, per term, its number and the
+    term's counts in its question and answer (one number: question x 2^16 + answer), in
+    typed arrays of 8 bytes a posting, so that analysing a million entries needs some
+    hundreds of megabytes, not gigabytes. Impacts need the collection's average
+    lengths, known once every entry is in: :meth:`postings` computes them term by term.
+    """
+
+    def __init__(self) -> None:
+        self.question_len = array("d")
+        self.answer_len = array("d")
+        self.words: set[str] = set()
+        self.question_terms: Counter[str] = Counter()
+        # term -> (entry numbers, packed counts)
+        self._terms: dict[str, tuple[array[int], array[int]]] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.question_len)
+
+    def add(self, entry: Entry) -> None:
+        c, entry_words = count(entry)
+        doc = self.size
+        self.question_len.append(c.question_len)
+        self.answer_len.append(c.answer_len)
+        self.words.update(entry_words)
+        self.question_terms.update(c.question)
+        question, answer = c.question, c.answer
+        terms = self._terms
+        for term, tf in question.items():
+            row = terms.get(term)
+            if row is None:
+                row = terms[term] = (array("i"), array("I"))
+            row[0].append(doc)
+            row[1].append(_pack(tf, answer.get(term, 0)))
+        for term, tf in answer.items():
+            if term not in question:
+                row = terms.get(term)
+                if row is None:
+                    row = terms[term] = (array("i"), array("I"))
+                row[0].append(doc)
+                row[1].append(_pack(0, tf))
+
+    def stats(self) -> Stats:
+        n = max(self.size, 1)
+        return Stats(
+            self.size,
+            sum(self.question_len) / n or 1.0,
+            sum(self.answer_len) / n or 1.0,
+        )
+
+    def df(self) -> dict[str, int]:
+        return {term: len(row[0]) for term, row in self._terms.items()}
+
+    def postings(self, settings: Settings) -> Iterator[tuple[str, int, Postings]]:
+        """Each term (in order) with its df and its postings: the ``postings_limit``
+        with the highest impact, best first. Each term's counts are dropped once its
+        postings are out, so memory shrinks as the index is written."""
+        stats = self.stats()
+        k1, b, answer_weight = settings.k1, settings.b, settings.answer_weight
+        q_norm = [k1 * (1 - b + b * n / stats.avg_question_len) for n in self.question_len]
+        a_norm = [k1 * (1 - b + b * n / stats.avg_answer_len) for n in self.answer_len]
+        for term in sorted(self._terms):
+            docs, packed = self._terms.pop(term)
+            values = [
+                (q * (k1 + 1) / (q + q_norm[d]) if (q := tfs >> 16) else 0.0)
+                + (answer_weight * a * (k1 + 1) / (a + a_norm[d]) if (a := tfs & 0xFFFF) else 0.0)
+                for d, tfs in zip(docs, packed, strict=True)
+            ]
+            yield term, len(docs), _best(docs, array("f", values), settings.postings_limit)
+
+
+def _pack(question: int, answer: int) -> int:
+    """A term's counts in an entry's question and answer as one number (each at most
+    65535: a word said more often than that says nothing more)."""
+    return (min(question, 0xFFFF) << 16) | min(answer, 0xFFFF)
+
+
+def _best(docs: array[int], values: array[float], limit: int) -> Postings:
+    """The ``limit`` postings with the highest impact, best first, ties by entry (the
+    entries come in order, and the sort is stable). The limit-th best is found first
+    (``heapq.nlargest``, linear in the postings for a fixed limit), so that only the
+    postings kept are sorted."""
+    keep: Sequence[int] = range(len(docs))
+    if len(docs) > limit:
+        worst_kept = heapq.nlargest(limit, values)[-1]
+        keep = [i for i in keep if values[i] >= worst_kept]
+    order = sorted(keep, key=values.__getitem__, reverse=True)[:limit]
+    return Postings(
+        array("i", map(docs.__getitem__, order)), array("f", map(values.__getitem__, order))
+    )
+
+
 class Analysis(NamedTuple):
-    """Everything an index holds, computed from the entries; both kinds are built from it."""
+    """Everything an index holds, computed from the entries (:func:`analyse`)."""
 
     entries: tuple[Entry, ...]
     stats: Stats
     df: dict[str, int]
-    # term -> (negated impact, entry number), highest impact first; a list longer than
-    # postings_limit is cut to its highest impacts
-    postings: dict[str, list[tuple[float, int]]]
+    postings: dict[str, Postings]  # best first, cut to postings_limit
     words: set[str]
     question_terms: Counter[str]  # stem counts over every question and alternate
 
@@ -129,73 +226,28 @@ def analyse(
     settings: Settings = DEFAULTS,
     progress: Callable[[int], None] | None = None,
 ) -> Analysis:
-    """Tokenise every entry and compute each term's impact in each entry.
+    """Tokenise every entry and compute each term's postings.
 
     ``progress`` is called with the number of entries done so far, now and then.
     """
-    # Millions of small tuples and no cycles: the cyclic garbage collector would only
-    # rescan them again and again (about an eighth of the time on 100,000 entries).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        counts, question_terms, surface = _count_all(entries, progress)
-        stats = _stats(counts)
-        postings = _postings(counts, stats, settings)
-        df = {term: len(plist) for term, plist in postings.items()}
-        for plist in postings.values():
-            _cut(plist, settings.postings_limit)
-        if progress:
-            progress(len(counts))
-        return Analysis(tuple(entries), stats, df, postings, surface, question_terms)
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _count_all(
-    entries: Sequence[Entry], progress: Callable[[int], None] | None
-) -> tuple[list[Counts], Counter[str], set[str]]:
-    counts: list[Counts] = []
-    question_terms: Counter[str] = Counter()
-    surface: set[str] = set()
+    acc = Accumulator()
     for doc, entry in enumerate(entries):
-        c, entry_words = count(entry)
-        counts.append(c)
-        question_terms.update(c.question)
-        surface.update(entry_words)
+        acc.add(entry)
         if progress and doc % 1000 == 999:
             progress(doc + 1)
-    return counts, question_terms, surface
+    if progress:
+        progress(acc.size)
+    stats, words, question_terms = acc.stats(), acc.words, acc.question_terms
+    df, postings = {}, {}
+    for term, count_, plist in acc.postings(settings):
+        df[term] = count_
+        postings[term] = plist
+    return Analysis(tuple(entries), stats, df, postings, words, question_terms)
 
 
-def _stats(counts: list[Counts]) -> Stats:
-    n = max(len(counts), 1)
-    return Stats(
-        len(counts),
-        sum(c.question_len for c in counts) / n or 1.0,
-        sum(c.answer_len for c in counts) / n or 1.0,
-    )
-
-
-def _postings(
-    counts: list[Counts], stats: Stats, settings: Settings
-) -> dict[str, list[tuple[float, int]]]:
-    """(negated impact, entry number) per term, so that plain tuple order puts the
-    highest impact first, ties by entry, with no key function to call millions of times."""
-    postings: defaultdict[str, list[tuple[float, int]]] = defaultdict(list)
-    for doc, c in enumerate(counts):
-        for term, feature in impacts(c, stats, settings).items():
-            postings[term].append((-feature.impact, doc))
-    return dict(postings)
-
-
-def _cut(plist: list[tuple[float, int]], limit: int) -> None:
-    """Keep the ``limit`` highest impacts of a posting list, best first."""
-    if len(plist) > limit:
-        # The limit-th best impact, found among plain floats (cheaper to compare than
-        # tuples), then the postings at least that good, best first.
-        worst_kept = heapq.nsmallest(limit, [p[0] for p in plist])[-1]
-        plist[:] = sorted(p for p in plist if p[0] <= worst_kept)[:limit]
+# How many entries' features and letter sequences an index keeps between queries
+# (some 20 kB each).
+CACHED_ENTRIES = 2_000
 
 
 class Index(ABC):
@@ -203,9 +255,11 @@ class Index(ABC):
 
     settings: Settings = DEFAULTS
     _meaning: Meaning | None = None
-    _lengths: list[int] | None = None  # the lengths of vocabulary(), for _typo_candidates
     twins: dict[int, float] | None = None  # rank.twin's answer per entry number, once computed
     _entry_meanings: dict[int, Vector | None] | None = None
+    _grams: dict[int, list[Counter[str]]] | None = None
+    _features: dict[int, Features] | None = None
+    cache_size: int = CACHED_ENTRIES  # entries whose features and letters are kept
 
     @property
     @abstractmethod
@@ -217,13 +271,26 @@ class Index(ABC):
         """How many entries contain ``term``."""
 
     @abstractmethod
-    def postings(self, term: str) -> Sequence[Posting]:
+    def postings(self, term: str) -> Postings:
         """The entries with ``term``: all of them, or the ``postings_limit`` with the
         highest impact when more have it."""
 
     @abstractmethod
+    def entry_features(self, doc: int) -> Features:
+        """Entry ``doc``'s terms with their impact, computed afresh."""
+
     def features(self, doc: int) -> Features:
-        """Entry ``doc``'s terms with their impact."""
+        """Entry ``doc``'s terms with their impact, kept for the entries ranked lately
+        (up to ``cache_size``: a batch of questions, or ``faq check``, meets them again)."""
+        cache = self._features
+        if cache is None:
+            cache = self._features = {}
+        found = cache.get(doc)
+        if found is None:
+            if len(cache) >= self.cache_size:
+                cache.clear()
+            found = cache[doc] = self.entry_features(doc)
+        return found
 
     @abstractmethod
     def entry(self, doc: int) -> Entry:
@@ -234,9 +301,9 @@ class Index(ABC):
         """Whether some entry uses ``word`` (normalised, unstemmed)."""
 
     @abstractmethod
-    def vocabulary(self) -> Sequence[str]:
-        """Every normalised word of the FAQ (for typo correction), in
-        :func:`vocabulary_order`."""
+    def words_of_length(self, shortest: int, longest: int) -> Sequence[str]:
+        """The FAQ's normalised words of ``shortest`` to ``longest`` letters (for typo
+        correction), in :func:`vocabulary_order`."""
 
     @abstractmethod
     def topic(self) -> Vector | None:
@@ -251,6 +318,25 @@ class Index(ABC):
         if self._meaning is None:
             self._meaning = WordVectorMeaning(self.settings)
         return self._meaning
+
+    def prefetch(self, terms: Iterable[str]) -> None:
+        """A hint that the df of ``terms`` is about to be asked for: an index that reads
+        them from a file reads them at once. One in memory has nothing to do."""
+        return
+
+    def question_grams(self, doc: int) -> list[Counter[str]]:
+        """The letter sequences of entry ``doc``'s question and each alternate, kept
+        for the entries ranked lately (a batch of questions meets the same ones)."""
+        cache = self._grams
+        if cache is None:
+            cache = self._grams = {}
+        found = cache.get(doc)
+        if found is None:
+            if len(cache) >= self.cache_size:
+                cache.clear()
+            entry = self.entry(doc)
+            found = cache[doc] = [char_grams(p) for p in (entry.question, *entry.alternates)]
+        return found
 
     def entry_meaning(self, doc: int) -> Vector | None:
         """Entry ``doc``'s meaning (``Meaning.entry``), computed once per index: a query
@@ -310,13 +396,8 @@ class Index(ABC):
         """The words whose length allows a similarity of ``fuzzy_cutoff`` or more with a
         word of ``length`` letters: at least cutoff x length and at most length / cutoff
         (an edit distance is at least the difference in length)."""
-        vocabulary = self.vocabulary()
-        if self._lengths is None:
-            self._lengths = [len(w) for w in vocabulary]
         cutoff = self.settings.fuzzy_cutoff
-        lo = bisect.bisect_left(self._lengths, math.ceil(cutoff * length))
-        hi = bisect.bisect_right(self._lengths, math.floor(length / cutoff))
-        return vocabulary[lo:hi]
+        return self.words_of_length(math.ceil(cutoff * length), math.floor(length / cutoff))
 
 
 class MemoryIndex(Index):
@@ -343,10 +424,11 @@ class MemoryIndex(Index):
         self.entries = a.entries
         self.stats = a.stats
         self._df = a.df
-        self._postings = {t: [Posting(d, -n) for n, d in plist] for t, plist in a.postings.items()}
+        self._postings = a.postings
         self._words = a.words
         self._question_terms = a.question_terms
         self._vocabulary: list[str] | None = None
+        self._lengths: list[int] = []
         self._topic: tuple[Vector | None] | None = None
 
     @property
@@ -356,10 +438,10 @@ class MemoryIndex(Index):
     def df(self, term: str) -> int:
         return self._df.get(term, 0)
 
-    def postings(self, term: str) -> Sequence[Posting]:
-        return self._postings.get(term, ())
+    def postings(self, term: str) -> Postings:
+        return self._postings.get(term, NO_POSTINGS)
 
-    def features(self, doc: int) -> Features:
+    def entry_features(self, doc: int) -> Features:
         return entry_features(self.entries[doc], self.stats, self.settings)
 
     def entry(self, doc: int) -> Entry:
@@ -368,10 +450,13 @@ class MemoryIndex(Index):
     def has_word(self, word: str) -> bool:
         return word in self._words
 
-    def vocabulary(self) -> Sequence[str]:
+    def words_of_length(self, shortest: int, longest: int) -> Sequence[str]:
         if self._vocabulary is None:
             self._vocabulary = vocabulary_order(self._words)
-        return self._vocabulary
+            self._lengths = [len(w) for w in self._vocabulary]
+        lo = bisect.bisect_left(self._lengths, shortest)
+        hi = bisect.bisect_right(self._lengths, longest)
+        return self._vocabulary[lo:hi]
 
     def topic(self) -> Vector | None:
         if self._topic is None:  # computed on first use: a FAQ without vectors never needs it

@@ -21,14 +21,14 @@ that times their relevance relative to it, so scores are always sorted.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from faqcli.engine.analysis import Index
 from faqcli.engine.confidence import Evidence, probability, word_match
-from faqcli.engine.meaning import QueryWords, dot
+from faqcli.engine.meaning import QueryWords, dot, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
-from faqcli.engine.text import char_grams, content_words, cosine
+from faqcli.engine.text import char_grams, content_words, cosine, stem, words
 from faqcli.model import Entry
 from faqcli.vectors import Vector
 
@@ -73,6 +73,18 @@ def scored(found: Assessment, settings: Settings = DEFAULTS) -> list[Match]:
         Match(entry, round(min(max(100.0 * confidence * rel, 0.0), 100.0), 1))
         for entry, rel in found.ranked
     ]
+
+
+def order(index: Index, query: str, limit: int = 10) -> list[tuple[Entry, float]]:
+    """The ``limit`` best entries for ``query``, best first, each with its relevance
+    relative to the first: the ranking alone, without the evidence and the score
+    (``faq check`` ranks every question of a FAQ this way)."""
+    query_words = index.query_words(query)
+    ranked = ranking(index, query, query_words, _query_meaning(index, query, query_words), limit)
+    if not ranked:
+        return []
+    best = ranked[0].relevance
+    return [(index.entry(c.doc), c.relevance / best) for c in ranked]
 
 
 def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
@@ -134,12 +146,18 @@ def candidates(index: Index, weights: dict[str, float], size: int) -> list[int]:
     much does shipping cost")."""
     approx: dict[int, float] = {}
     for term, weight in weights.items():
-        for doc, impact in index.postings(term):
+        plist = index.postings(term)
+        for doc, impact in zip(plist.docs, plist.impacts, strict=True):
             approx[doc] = approx.get(doc, 0.0) + weight * impact
     if index.size <= index.settings.candidates:
         for doc in range(index.size):
             approx.setdefault(doc, 0.0)
-    best = heapq.nsmallest(size, approx.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(approx) > size:
+        # The size-th best score found among plain floats, then only the entries at
+        # least that good are sorted (ties by entry): the same as sorting them all.
+        worst_kept = heapq.nlargest(size, approx.values())[-1]
+        approx = {doc: score for doc, score in approx.items() if score >= worst_kept}
+    best = sorted(approx.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     return [doc for doc, _ in best]
 
 
@@ -157,10 +175,7 @@ def lexical(
     query_grams = char_grams(query[: s.max_query_chars])
     found = []
     for doc, relevance in zip(pool, exact, strict=True):
-        entry = index.entry(doc)
-        letters = max(
-            cosine(query_grams, char_grams(p)) for p in (entry.question, *entry.alternates)
-        )
+        letters = max(cosine(query_grams, grams) for grams in index.question_grams(doc))
         words = relevance / best if best > 0 else 0.0
         blend = (1 - s.char_weight) * words + s.char_weight * letters
         found.append(Candidate(doc, words, letters, relevance=blend))
@@ -179,6 +194,7 @@ def with_meaning(
     top_lexical = lexical[0].relevance
     meaning: dict[int, float] = {}
     if query_vector:
+        index.prefetch(_meaning_stems(index, lexical[: s.meaning_candidates]))
         for c in lexical[: s.meaning_candidates]:
             entry_vector = index.entry_meaning(c.doc)
             meaning[c.doc] = dot(query_vector, entry_vector) if entry_vector else 0.0
@@ -203,6 +219,15 @@ def content_letters(index: Index, query: str, doc: int) -> float:
         cosine(grams, char_grams(" ".join(content_words(p))))
         for p in (entry.question, *entry.alternates)
     )
+
+
+def _meaning_stems(index: Index, candidates: list[Candidate]) -> Iterator[str]:
+    """The stems whose rarity the meaning of ``candidates`` weighs."""
+    limit = index.settings.answer_meaning_words
+    for c in candidates:
+        entry = index.entry(c.doc)
+        yield from map(stem, question_words(entry))
+        yield from map(stem, words(entry.answer)[:limit])
 
 
 def twin(index: Index, doc: int) -> float:

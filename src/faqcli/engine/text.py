@@ -11,6 +11,7 @@ from functools import lru_cache
 import Stemmer
 
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same as _WORD on lowercase ASCII, faster
 _STEMMER = Stemmer.Stemmer("english")
 
 # Words that make a sentence a question rather than say what it is about. They still
@@ -35,6 +36,8 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text``."""
+    if text.isascii():
+        return _ASCII_WORD.findall(text.lower())
     return _WORD.findall(normalise(text))
 
 
