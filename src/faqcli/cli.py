@@ -275,7 +275,24 @@ def ask(
 
     Exit status: 0 answered, 1 no confident answer, 2 usage error, 3 bad FAQ data.
     """
-    text = " ".join(question or [])
+    options = Asking(top or (3 if as_json else 1), threshold, why, log_misses, as_json)
+    _ask(ctx, question or [], options)
+
+
+class Asking(NamedTuple):
+    """The options of ``faq ask``, resolved."""
+
+    top: int
+    threshold: float
+    why: bool
+    log_misses: bool
+    as_json: bool
+
+
+def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
+    """One question from the command line, questions from stdin (``-``), or a prompt
+    when there is none on a terminal."""
+    text = " ".join(question)
     from_stdin = text == "-" or not question
     prompting = from_stdin and sys.stdin.isatty()  # a person at a terminal: a prompt
     if not question and not prompting:
@@ -283,20 +300,22 @@ def ask(
         raise click.UsageError(msg, ctx)
     if not from_stdin and not text.strip():
         raise UsageError("the question is empty")
-    index, shown = _index(ctx), top or (3 if as_json else 1)
-    log = _miss_log(ctx) if log_misses else None
+    index = _index(ctx)
+    log = _miss_log(ctx) if o.log_misses else None
+    top, threshold, why = o.top, o.threshold, o.why
     if prompting:
-        _prompt(ctx, index, _renderer(as_json), top=shown, threshold=threshold, why=why, log=log)
+        _prompt(ctx, index, _renderer(o.as_json), top=top, threshold=threshold, why=why, log=log)
     if not from_stdin:
         answer = operations.ask(
-            index, _query_text(text), top=shown, threshold=threshold, why=why, log=log
+            index, _query_text(text), top=top, threshold=threshold, why=why, log=log
         )
-        _finish(answer, as_json)
+        _finish(answer, o.as_json)
         return
-    renderer = _renderer(as_json)
-    for answer in operations.ask_each(
-        index, _questions(), top=shown, threshold=threshold, why=why, log=log
-    ):
+    renderer = _renderer(o.as_json)
+    answers = operations.ask_each(
+        index, _questions(), top=top, threshold=threshold, why=why, log=log
+    )
+    for answer in answers:
         renderer.render(answer)  # batch mode exits 0 however each question went
 
 
