@@ -686,7 +686,7 @@ def check(
     """Lint the FAQ: invalid data, short answers, and entries the matcher confuses.
 
     Each entry's question and alternates must find that entry first; when another entry
-    wins, both ids and scores are reported. Exit 0 when clean, 1 with findings.
+    wins, both ids and their relevance are reported. Exit 0 when clean, 1 with findings.
     """
     result = operations.check(
         _source(ctx), cache=ctx.obj.cache, progress=_progress("Checking the FAQ")
