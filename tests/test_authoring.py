@@ -40,6 +40,22 @@ def edit(run: Run, faq: Path, code: str, tmp_path: Path, input: str | None = Non
 
 
 @pytest.mark.usefixtures("terminal")
+def test_an_edit_saved_in_another_encoding_is_kept_byte_for_byte(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    latin1 = "p.write_bytes(p.read_text().replace('14 days', '14 d\\u00e4ys', 1).encode('latin-1'))"
+    before = small_faq.read_bytes()
+    result = edit(run, small_faq, latin1, tmp_path)
+    assert result.exit_code == ExitCode.DATA
+    draft = editor.draft_path(small_faq, "refund")
+    assert result.stderr.startswith("faq: the edited entry:")
+    assert "not UTF-8 text (byte 0xe4)" in result.stderr
+    assert f"your edit is kept in {draft}" in result.stderr
+    assert b"14 d\xe4ys" in draft.read_bytes()
+    assert small_faq.read_bytes() == before
+
+
+@pytest.mark.usefixtures("terminal")
 def test_a_refused_edit_is_kept_in_a_file_whose_path_is_printed(
     run: Run, small_faq: Path, tmp_path: Path
 ) -> None:
@@ -192,7 +208,7 @@ def test_import_update_replaces_changed_entries_by_id_and_counts_them(
     )
     result = run("--faq", str(path), "import", "--update", str(csv_file))
     assert result.exit_code == ExitCode.OK
-    assert result.stdout == "added 1 entries, updated 1, unchanged 1, skipped 0\n"
+    assert result.stdout == "added 1 entry, updated 1, unchanged 1, skipped 0\n"
     assert result.stderr == ""
     doc = json.loads(path.read_text())
     assert doc["entries"][0] == {"id": "pay", "question": "How do I pay?",
@@ -209,7 +225,7 @@ def test_import_without_update_still_skips_changed_duplicates(
     csv_file = tmp_path / "new.csv"
     csv_file.write_text("question,answer,id\nHow do I pay?,By card or cash.,pay\n")
     result = run("--faq", str(path), "import", str(csv_file))
-    assert result.stdout == "added 0 entries, skipped 1 duplicates\n"
+    assert result.stdout == "added 0 entries, skipped 1 duplicate\n"
     assert result.stderr == f"{csv_file}:2: skipped, id 'pay' exists already\n"
     assert path.read_bytes() == before
 
@@ -243,7 +259,7 @@ def test_import_dash_reads_standard_input(run: Run, small_faq: Path) -> None:
     markdown = "## Do you ship abroad?\n\nYes, to every country.\n"
     result = run("--faq", str(small_faq), "import", "-", input=markdown)
     assert result.exit_code == ExitCode.OK
-    assert result.stdout == "added 1 entries, skipped 0 duplicates\n"
+    assert result.stdout == "added 1 entry, skipped 0 duplicates\n"
     assert store.load(small_faq).get("do-you-ship-abroad") is not None
 
 

@@ -181,3 +181,10 @@ def test_eval_unknown_id_exits_3(
     result = run("--faq", str(small_faq), "eval", str(queries))
     assert result.exit_code == 3
     assert result.stderr == f"faq: {queries}:1: unknown expected id 'ghost'\n"
+
+
+def test_a_line_separator_inside_a_query_is_no_line_break() -> None:
+    """JSON Lines ends a line at \\n only: U+2028, U+2029 and U+0085 are text."""
+    text = '{"query": "bake\u2028bread\u0085now\u2029", "expected": null}\r\n{"query": "b"}\n'
+    parsed = parse_queries(text, "q.jsonl", set())
+    assert [q.query for q in parsed] == ["bake\u2028bread\u0085now\u2029", "b"]

@@ -416,7 +416,7 @@ def test_any_import_gives_a_documented_exit_and_loses_nothing(
         if real.code != 0:
             assert path.read_bytes() == before
         else:
-            added = int(re.match(r"added (\d+) entries", real.out).group(1))  # type: ignore[union-attr]
+            added = int(re.match(r"added (\d+) entr(y|ies)", real.out).group(1))  # type: ignore[union-attr]
             old = store.parse(before.decode(), "before").entries
             new = store.load(path).entries
             assert new[: len(old)] == old and len(new) == len(old) + added

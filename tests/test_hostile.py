@@ -30,6 +30,7 @@ from faqcli.model import Entry
 from faqcli.render import PlainRenderer, RichRenderer
 from faqcli.results import (
     Answer,
+    Change,
     Changed,
     CheckReport,
     EntryList,
@@ -152,7 +153,7 @@ RESULTS: list[Shown] = [
         "q\x1b.jsonl", Report(in_scope=1, misses=[Miss("q\x1b[2J", EVIL_ID, EVIL_ID, None)])
     ),
     CheckReport(Path("evil\x1b[2J.json"), (Finding("clash", EVIL_ID, "x\x1b[2J"),)),
-    Changed("removed", Path("x"), EVIL_ID),
+    Changed(Change.REMOVED, Path("x"), EVIL_ID),
     Imported((EVIL_ID,), ("evil\x1b[2J.csv:3: skipped",)),
 ]
 
@@ -277,6 +278,16 @@ def test_add_with_text_that_is_not_utf8_is_a_usage_error(
         assert b"Traceback" not in result.stderr
     assert small_faq.read_bytes() == before
     assert temp_files(small_faq.parent) == []
+
+
+@pytest.mark.parametrize("env", LOCALES.values(), ids=LOCALES.keys())
+def test_list_filters_that_are_not_utf8_are_a_usage_error(
+    faq_process: Any, small_faq: Path, env: dict[str, str]
+) -> None:
+    for option in ("--grep", "--tag"):
+        result = faq_process("--faq", str(small_faq), "list", option, b"pa\xffy", env=env)
+        assert result.returncode == ExitCode.USAGE, result.stderr
+        assert result.stderr == f"faq: {option}: not UTF-8 text (byte 0xff)\n".encode()
 
 
 @pytest.mark.parametrize("env", LOCALES.values(), ids=LOCALES.keys())
@@ -506,6 +517,44 @@ def test_init_force_over_a_read_only_file_is_refused(run: Run, small_faq: Path) 
     assert result.exit_code == ExitCode.DATA
     assert "read-only" in result.stderr
     assert len(store.load(small_faq).entries) == len(SMALL_FAQ["entries"])
+
+
+def test_a_faq_that_is_no_regular_file_is_never_replaced(run: Run, tmp_path: Path) -> None:
+    """A FIFO (or a device: ``faq init /dev/null --force`` as root would have replaced
+    the device) is refused before anything is locked, read or written."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for args in (
+        ["init", "--force", str(fifo)],
+        ["--faq", str(fifo), "add", "-q", "Q?", "-a", "A."],
+    ):
+        result = run(*args)
+        assert result.exit_code == ExitCode.DATA
+        assert (
+            result.stderr == f"faq: {fifo}: not a regular file; a FAQ is written only to a file\n"
+        )
+    assert fifo.is_fifo()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".lock", ".tmp"))]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_faq_file_gets_the_mode_the_umask_gives(
+    run: Run, tmp_path: Path, umask: int, mode: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        assert run("init", str(tmp_path / "new.json")).exit_code == ExitCode.OK
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == mode
+
+
+def test_init_where_the_data_folder_cannot_be_made_is_an_error(run: Run, tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder would go")
+    result = run("init", env={"XDG_DATA_HOME": str(blocker)})
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr == f"faq: {blocker / 'faq'}: cannot create: Not a directory\n"
 
 
 def test_a_faq_the_user_may_not_write_is_not_rewritten(small_faq: Path, tmp_path: Path) -> None:

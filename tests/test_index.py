@@ -16,6 +16,7 @@ from typer.testing import Result
 
 from faqcli import index, store, vectors
 from faqcli.engine import MemoryIndex, rank
+from faqcli.errors import ExitCode
 from faqcli.index import SqliteIndex as SqliteIndexType
 
 from . import unprivileged
@@ -284,6 +285,17 @@ def test_cli_index_reports_entries_and_size(
     assert str(tmp_path / "xdg-cache" / "faq") in result.stdout
     assert result.stdout.rstrip().endswith("MB)")
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_cli_index_with_no_cache_is_a_usage_error_and_writes_nothing(
+    run: Callable[..., Result], big: Path, tmp_path: Path
+) -> None:
+    result = run("--no-cache", "--faq", str(big), "index")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == (
+        "faq: --no-cache: faq index writes the persisted index; drop one of them\n"
+    )
+    assert not (tmp_path / "xdg-cache").exists()
 
 
 def test_cli_bad_faq_through_the_index_path_is_one_line(

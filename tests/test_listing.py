@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -240,3 +242,24 @@ def test_list_filters_compose_with_entries_streamed_from_the_index(
         *(f"q59{d}" for d in range(1, 10, 2)),
     ]
     assert result.stderr == ""
+
+
+def test_a_completions_help_is_neither_markup_nor_control_sequences(
+    write_faq: Any, tmp_path: Path
+) -> None:
+    """The shell shows a completion's help as it is given: Typer reads it as Rich
+    markup first, so FAQ text must reach it escaped and without control characters."""
+    question = "How do I [bold red]pay[/] \x1b[31mnow\x1b]0;TITLE\x07?"
+    faq = write_faq([{"id": "evil", "question": question, "answer": "By card."}])
+    env = dict(
+        os.environ,
+        _FAQ_COMPLETE="complete_zsh",
+        _TYPER_COMPLETE_ARGS=f"faq --faq {faq} show e",
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "faqcli"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert "evil" in shown
+    assert "[bold red]pay[/]" in shown
+    assert "\x1b" not in shown and "\x07" not in shown

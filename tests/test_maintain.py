@@ -135,6 +135,20 @@ def test_check_reports_invalid_data_as_a_finding(run: Run, write_faq: Any) -> No
     assert "missing field 'answer'" in result.stdout
 
 
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_check_of_a_file_that_cannot_be_read_is_an_error_not_a_finding(
+    run: Run, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "faq.json"
+    if kind == "directory":
+        path.mkdir()
+    result = run("--faq", str(path), "check")
+    assert result.exit_code == ExitCode.DATA
+    assert result.stdout == ""
+    problem = "no such file" if kind == "missing" else "is a directory, not a FAQ file"
+    assert result.stderr == f"faq: {path}: {problem}\n"
+
+
 def test_import_seed_text_then_again_skips_every_duplicate(
     run: Run, write_faq: Any, tmp_path: Path
 ) -> None:
@@ -154,7 +168,7 @@ def test_import_dry_run_writes_nothing(run: Run, small_faq: Path, tmp_path: Path
     csv_file = tmp_path / "more.csv"
     csv_file.write_text('question,answer\n"Is it, really?","Yes, ""really"".\nTwo lines."\n')
     result = run("--faq", str(small_faq), "import", "--dry-run", str(csv_file))
-    assert result.stdout == "would add 1 entries, skipped 0 duplicates\n"
+    assert result.stdout == "would add 1 entry, skipped 0 duplicates\n"
     assert small_faq.read_bytes() == before
 
 

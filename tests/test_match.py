@@ -275,3 +275,15 @@ def test_the_meaning_component_is_passed_in(cat_is: list[float], expected: str) 
     ]
     index = MemoryIndex(entries, meaning=_Compass(cat_is))
     assert rank(index, "how do I feed my pet")[0].entry.id == expected
+
+
+@pytest.mark.parametrize(("chance", "score"), [(0.99996, 99.9), (0.99949, 99.9), (1.0, 100.0)])
+def test_a_chance_short_of_certainty_never_scores_100(
+    monkeypatch: pytest.MonkeyPatch, chance: float, score: float
+) -> None:
+    """Rounding to one decimal must not turn 99.96 into 100: only certainty is 100."""
+    import importlib
+
+    ranking = importlib.import_module("faqcli.engine.rank")  # the module, not rank()
+    monkeypatch.setattr(ranking, "probability", lambda evidence, settings: chance)
+    assert ranking.rank(SMALL, "how do I reset my password")[0].score == score

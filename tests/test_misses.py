@@ -43,6 +43,20 @@ def test_nothing_is_logged_unless_asked_to(run: Run, small_faq: Path) -> None:
 
 
 @pytest.mark.usefixtures("data_home")
+def test_a_logged_question_with_a_line_separator_is_kept(run: Run, small_faq: Path) -> None:
+    odd = "bake\u2028bread\u0085please"
+    for question in (odd, MISS):
+        assert run("--faq", str(small_faq), "ask", "--log-misses", question).exit_code == (
+            ExitCode.NO_MATCH
+        )
+    result = run("--faq", str(small_faq), "misses", "--json")
+    assert result.exit_code == ExitCode.OK
+    report = json.loads(result.stdout)
+    logged = [q["question"] for g in report["groups"] for q in g["questions"]]
+    assert (report["questions"], sorted(logged)) == (2, sorted([odd, MISS]))
+
+
+@pytest.mark.usefixtures("data_home")
 @pytest.mark.parametrize(
     ("args", "env"),
     [(["--log-misses"], {}), ([], {"FAQ_LOG_MISSES": "1"}), ([], {"FAQ_LOG_MISSES": "yes"})],

@@ -30,6 +30,7 @@ from faqcli.render import (
 )
 from faqcli.results import (
     Answer,
+    Change,
     Changed,
     CheckReport,
     EntryList,
@@ -113,10 +114,10 @@ def test_a_score_short_of_certainty_never_shows_as_100() -> None:
 def test_reports_of_changes_go_to_stderr_but_the_new_id_to_stdout() -> None:
     out, err = io.StringIO(), io.StringIO()
     renderer = PlainRenderer(out, err)
-    renderer.render(Changed("added", Path("f.json"), "pay"))
-    renderer.render(Changed("removed", Path("f.json"), "refund"))
+    renderer.render(Changed(Change.ADDED, Path("f.json"), "pay"))
+    renderer.render(Changed(Change.REMOVED, Path("f.json"), "refund"))
     renderer.render(Imported(("a",), ("x.csv:2: skipped, same question as 'pay'",)))
-    assert out.getvalue() == "pay\nadded 1 entries, skipped 1 duplicates\n"
+    assert out.getvalue() == "pay\nadded 1 entry, skipped 1 duplicate\n"
     assert err.getvalue() == "removed refund\nx.csv:2: skipped, same question as 'pay'\n"
 
 

@@ -40,6 +40,7 @@ from faqcli.operations import (
 )
 from faqcli.results import (
     Answer,
+    Change,
     Changed,
     CheckReport,
     EntryList,
@@ -57,6 +58,7 @@ from faqcli.store import FaqSource, resolve
 
 __all__ = [
     "Answer",
+    "Change",
     "Changed",
     "CheckReport",
     "Entry",

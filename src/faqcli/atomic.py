@@ -13,9 +13,10 @@ from pathlib import Path
 def replacing(target: Path, prefix: str) -> Iterator[Path]:
     """A temporary file beside ``target`` (named ``prefix`` + 8 characters + ``.tmp``)
     for the caller to write. When the block ends normally the file is fsynced, given
-    ``target``'s permissions when it exists, and renamed onto it, then the directory is
-    fsynced; however the block ends otherwise (an error, Ctrl-C), it is removed. An
-    ``OSError`` reaches the caller, who says what it means."""
+    ``target``'s permissions when it exists (else those the umask gives a new file),
+    and renamed onto it, then the directory is fsynced; however the block ends
+    otherwise (an error, Ctrl-C), it is removed. An ``OSError`` reaches the caller,
+    who says what it means."""
     import tempfile
 
     directory = target.parent
@@ -28,10 +29,18 @@ def replacing(target: Path, prefix: str) -> Iterator[Path]:
             os.fsync(f.fileno())
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:  # a new file gets the mode open() would give it, not mkstemp's 0600
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     _sync_directory(directory)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it back at once
+    os.umask(mask)
+    return mask
 
 
 def _sync_directory(directory: Path) -> None:

@@ -128,8 +128,12 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         listing = operations.list_entries(store.resolve(given[-1] if given else None))
     except (FaqError, OSError):
         return []  # completion must never fail: the shell would print the traceback
+    from rich.markup import escape
+
+    # One line (the completion protocol's unit), no control characters, and no markup:
+    # Typer draws a completion's help as Rich markup.
     return [
-        (e.id, " ".join(e.question.split()))  # one line: the completion protocol's unit
+        (e.id, escape(safe(" ".join(e.question.split()))))
         for e in listing.entries
         if e.id.startswith(incomplete)
     ]
@@ -404,7 +408,8 @@ def list_(
     question, alternates and answer; both ignoring case.
     """
     tag_list = [_utf8(t, "--tag") for t in tags]
-    found = operations.list_matching(_source(ctx), cache=ctx.obj.cache, tags=tag_list, grep=grep)
+    text = None if grep is None else _utf8(grep, "--grep")
+    found = operations.list_matching(_source(ctx), cache=ctx.obj.cache, tags=tag_list, grep=text)
     _finish(found, as_json)
 
 
@@ -483,6 +488,8 @@ def index_(ctx: typer.Context) -> None:
     faq ask builds it by itself the first time it meets a large FAQ (64 KiB or more)
     and rebuilds it whenever the FAQ changes; this command just does it ahead of time.
     """
+    if not ctx.obj.cache:
+        raise UsageError("--no-cache: faq index writes the persisted index; drop one of them")
     _finish(operations.build_index(_source(ctx), progress=_progress()))
 
 

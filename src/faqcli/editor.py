@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from faqcli import store
-from faqcli.errors import FaqDataError, UsageError
+from faqcli.errors import FaqDataError, UsageError, io_error
 
 
 def command() -> str:
@@ -57,20 +57,23 @@ class EditorSession:
         self.draft = draft_path(faq_path, entry_id)
         self.reopen = reopen
         self.editor = editor or command()
-        self.original = ""  # the entry as JSON, as the editor was given it
-        self.text: str | None = None  # what the editor left, once it has run
+        self.original = b""  # the entry as JSON, as the editor was given it
+        self.text: bytes | None = None  # what the editor left, once it has run
 
     def __call__(self, document: dict[str, Any]) -> dict[str, Any]:
         if not has_terminal():
             msg = "no terminal for an editor: change the entry with --question, --answer"
             raise UsageError(f"{msg}, --add-alternate or --tag (see 'faq edit --help')")
-        self.original = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        start = self._kept_text() or self.original
+        original = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        self.original = original.encode("utf-8")
+        start = self._kept_text() or original
         name = store.slugify(str(document.get("id", "entry")))
         status, self.text = run(self.editor, start, name)
         if status != 0:
             raise UsageError(f"the editor exited with status {status}; nothing changed")
-        edited = store.decode(self.text, "the edited entry")
+        # Kept as bytes until here, so that a refused edit (not UTF-8 either) is kept.
+        text = store.decode_text(self.text, "the edited entry")
+        edited = store.decode(text, "the edited entry")
         if not isinstance(edited, dict):
             raise FaqDataError("the edited entry: must be one JSON object; nothing changed")
         return edited
@@ -92,8 +95,8 @@ class EditorSession:
             return None
         try:
             self.draft.parent.mkdir(parents=True, exist_ok=True)
-            self.draft.write_text(self.text, encoding="utf-8")
-        except (OSError, UnicodeEncodeError):
+            self.draft.write_bytes(self.text)
+        except OSError:
             return None
         return self.draft
 
@@ -103,8 +106,8 @@ class EditorSession:
             self.draft.unlink(missing_ok=True)
 
 
-def run(editor: str, text: str, name: str) -> tuple[int, str]:
-    """Open ``text`` in ``editor`` as ``NAME.json``; its exit status and the text it
+def run(editor: str, text: str, name: str) -> tuple[int, bytes]:
+    """Open ``text`` in ``editor`` as ``NAME.json``; its exit status and the bytes it
     left in the file."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{name}.json"
@@ -113,4 +116,7 @@ def run(editor: str, text: str, name: str) -> tuple[int, str]:
             status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
         except (OSError, ValueError) as exc:  # ValueError: shlex on an unclosed quote
             raise UsageError(f"cannot run the editor {editor!r}: {exc}") from None
-        return status, store.read_text(path)
+        try:
+            return status, path.read_bytes()
+        except OSError as exc:  # the editor removed or replaced the file
+            raise io_error(path, exc) from None

@@ -125,7 +125,7 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
     naming the line: a typo such as ``"id"`` for ``"expected"`` must not silently turn
     a query into an out-of-scope one."""
     out = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # JSON Lines: \n ends a line
         if not line.strip():
             continue
         try:

@@ -139,7 +139,7 @@ def _line(entry: Logged) -> str:
 
 def _parse(data: bytes) -> Iterator[Logged]:
     """The well-formed lines of a log: others (torn, edited, not UTF-8) are skipped."""
-    for raw in data.decode("utf-8", "replace").splitlines():
+    for raw in data.decode("utf-8", "replace").split("\n"):
         try:
             doc = json.loads(raw)
         except (ValueError, RecursionError):

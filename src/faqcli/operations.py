@@ -29,6 +29,7 @@ from faqcli.results import (
     SUGGESTION_FLOOR,
     SUGGESTIONS,
     Answer,
+    Change,
     Changed,
     CheckReport,
     EntryList,
@@ -202,7 +203,7 @@ def add(
         if tags:
             entry["tags"] = list(tags)
         entries.append(entry)
-    return Changed("added", source.path, new_id)
+    return Changed(Change.ADDED, source.path, new_id)
 
 
 def _asking(entries: list[dict[str, Any]], question: str) -> dict[str, Any] | None:
@@ -225,10 +226,10 @@ def remove(
     if confirm is not None and not source.bundled:
         entry = store.find(store.load(source.path), entry_id)
         if not confirm(entry):
-            return Changed("kept", source.path, entry_id, ExitCode.NO_MATCH)
+            return Changed(Change.KEPT, source.path, entry_id, ExitCode.NO_MATCH)
     with store.editing(source) as doc:
         del doc["entries"][store.position(doc["entries"], entry_id)]
-    return Changed("removed", source.path, entry_id)
+    return Changed(Change.REMOVED, source.path, entry_id)
 
 
 def edit(
@@ -260,7 +261,7 @@ def edit(
             new["tags"] = [*current.tags, *(t for t in tags if t not in current.tags)]
     edited = store.from_document([new], "the edited entry").entries[0]  # refused up front
     if edited == current and edited.extra == current.extra:
-        return Changed("unchanged", source.path, entry_id)
+        return Changed(Change.UNCHANGED, source.path, entry_id)
     with store.editing(source) as doc:
         entries = doc["entries"]
         position = store.position(entries, entry_id)
@@ -270,7 +271,7 @@ def edit(
         if edited.id != entry_id and edited.id in {e["id"] for e in entries}:
             raise UsageError(f"an entry with id {edited.id!r} already exists")
         entries[position] = new
-    return Changed("edited", source.path, edited.id)
+    return Changed(Change.EDITED, source.path, edited.id)
 
 
 def edit_in_editor(source: store.FaqSource, entry_id: str, session: EditorSession) -> Changed:
@@ -348,8 +349,9 @@ def check(
             return CheckReport(source.path, tuple(lint(persisted.entries(), persisted, progress)))
         except index.IndexUnreadable:
             pass  # removed: check the FAQ itself
+    data = store.read_bytes(source.path)  # a file that cannot be read is no finding
     try:
-        faq = store.load(source.path)
+        faq = store.parse(store.decode_text(data, str(source.path)), str(source.path))
         findings = lint(faq.entries, MemoryIndex(faq.entries), progress)
     except FaqError as err:
         return CheckReport(source.path, (Finding("invalid", None, err.message),))
@@ -441,7 +443,10 @@ def init(path: Path | None = None, *, empty: bool = False, force: bool = False) 
     """Create a FAQ file from the bundled entries (or none); by default the user's own."""
     if path is None:
         path = store.user_faq_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise io_error(path.parent, exc, "create") from None
     if path.exists() and not force:
         raise UsageError(f"{path}: already exists; pass --force to overwrite it")
     if empty:
@@ -449,4 +454,4 @@ def init(path: Path | None = None, *, empty: bool = False, force: bool = False) 
     else:
         text = store.read_text(store.bundled_path())
     store.save(path, text)
-    return Changed("created", path)
+    return Changed(Change.CREATED, path)

@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from faqcli.model import Entry
 from faqcli.results import (
     Answer,
+    Change,
     Changed,
     CheckReport,
     EntryList,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from rich.pager import Pager
 
     from faqcli.engine import Explanation, Match, WordMatch
-    from faqcli.evaluate import Miss, Report
+    from faqcli.evaluate import Report
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls
 # that can make text display differently from what it is ("Trojan Source"), and lone
@@ -113,7 +114,7 @@ def json_of(result: Result) -> Any:
         case Where():
             return {"path": str(result.path), "reason": result.reason, "exists": result.exists}
         case Changed():
-            return {"action": result.action, "path": str(result.path), "id": result.entry_id}
+            return {"action": result.action.value, "path": str(result.path), "id": result.entry_id}
         case Exported():
             return result.text
         case MissReport():
@@ -268,14 +269,6 @@ def _report_rows(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
-WORST_SHOWN = 10
-
-
-def _worst(report: Report) -> list[Miss]:
-    """Misses whose expected entry ranked lowest (or not at all) first."""
-    return sorted(report.misses, key=lambda m: -(m.rank or 99))[:WORST_SHOWN]
-
-
 def _fail_note(result: Evaluation) -> str:
     return f"faq: hit@1 {result.report.hit1:.3f} is below --fail-under {result.fail_under}"
 
@@ -348,27 +341,33 @@ def _misses_heading(result: MissReport) -> str:
 
 
 def _count(n: int, thing: str) -> str:
-    """``1 group``, ``2 groups``."""
-    return f"{n} {thing}" + ("" if n == 1 else "s")
+    """``1 group``, ``2 groups``; ``1 entry``, ``2 entries``."""
+    if n == 1:
+        return f"{n} {thing}"
+    return f"{n} {thing[:-1]}ies" if thing.endswith("y") else f"{n} {thing}s"
 
 
 def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
     """The one-line report of a command that changed something."""
     match result:
-        case Changed(action="unchanged"):
+        case Changed(action=Change.UNCHANGED):
             return f"no changes to {safe(result.entry_id or '')}"
-        case Changed(action="created"):
+        case Changed(action=Change.CREATED):
             return f"created {safe(str(result.path))}"
-        case Changed(action="kept"):
+        case Changed(action=Change.KEPT):
             return f"kept {safe(result.entry_id or '')}: nothing removed"
         case Changed():
-            return f"{result.action} {safe(result.entry_id or '')}"
+            return f"{result.action.value} {safe(result.entry_id or '')}"
         case Imported(update=False):
             verb = "would add" if result.dry_run else "added"
-            return f"{verb} {len(result.added)} entries, skipped {len(result.skipped)} duplicates"
+            added, skipped = (
+                _count(len(result.added), "entry"),
+                _count(len(result.skipped), "duplicate"),
+            )
+            return f"{verb} {added}, skipped {skipped}"
         case Imported():
             add, update = ("would add", "would update") if result.dry_run else ("added", "updated")
-            done = f"{add} {len(result.added)} entries, {update} {len(result.updated)}"
+            done = f"{add} {_count(len(result.added), 'entry')}, {update} {len(result.updated)}"
             return f"{done}, unchanged {len(result.unchanged)}, skipped {len(result.skipped)}"
         case Indexed(path=None):
             return f"{result.entries} entries: {result.reason}"
@@ -410,7 +409,7 @@ class PlainRenderer:
                     self.err.write(_where_warning(result) + "\n")
             case Exported():
                 self.exported(result)
-            case Changed(action="added"):
+            case Changed(action=Change.ADDED):
                 self._line(safe(result.entry_id or ""))  # the new id, for scripts
             case Imported():
                 for line in result.skipped:
@@ -508,7 +507,7 @@ class PlainRenderer:
         if report.misses:
             self._line()
             self._line("Worst misses (query, expected, got, rank of expected):")
-            for miss in _worst(report):
+            for miss in result.worst:
                 rank = str(miss.rank) if miss.rank else ">10"
                 got = safe(miss.got) if miss.got else None
                 self._line(f"  {safe(miss.query)}\t{safe(miss.expected)}\t{got}\t{rank}")
@@ -674,7 +673,7 @@ class RichRenderer(PlainRenderer):
             misses = Table(title="Worst misses")
             for column in ("query", "expected", "got", "rank"):
                 misses.add_column(column)
-            for miss in _worst(report):
+            for miss in result.worst:
                 misses.add_row(
                     Text(safe(miss.query)),
                     Text(safe(miss.expected)),

@@ -18,7 +18,7 @@ from faqcli.model import Entry
 
 if TYPE_CHECKING:
     from faqcli.engine import Explanation
-    from faqcli.evaluate import Report
+    from faqcli.evaluate import Miss, Report
     from faqcli.lint import Finding
     from faqcli.misslog import Phrasing
 
@@ -125,10 +125,21 @@ class EntryShown(NamedTuple):
     exit_code: ExitCode = ExitCode.OK
 
 
+class Change(str, Enum):
+    """What a write did (its value is the word ``--json`` prints)."""
+
+    ADDED = "added"
+    EDITED = "edited"
+    REMOVED = "removed"
+    CREATED = "created"
+    UNCHANGED = "unchanged"  # an edit that changed nothing: nothing written
+    KEPT = "kept"  # a removal declined at its question
+
+
 class Changed(NamedTuple):
     """What a write did to the FAQ file: ``add``, ``edit``, ``remove``, ``init``."""
 
-    action: str  # "added", "edited", "removed", "created", "unchanged" or "kept"
+    action: Change
     path: Path
     entry_id: str | None = None
     exit_code: ExitCode = ExitCode.OK
@@ -179,6 +190,15 @@ class Evaluation(NamedTuple):
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.NO_MATCH if self.failed else ExitCode.OK
+
+    @property
+    def worst(self) -> list[Miss]:
+        """The misses shown: those whose expected entry ranked lowest (or not at all)
+        first, at most ``WORST_SHOWN``."""
+        return sorted(self.report.misses, key=lambda m: -(m.rank or 99))[:WORST_SHOWN]
+
+
+WORST_SHOWN = 10  # misses ``faq eval`` shows (all of them are in --json)
 
 
 class Indexed(NamedTuple):

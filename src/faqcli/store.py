@@ -66,11 +66,15 @@ def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None)
 
 def read_text(path: Path) -> str:
     """The file's text, or a one-line error saying why it cannot be read."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a one-line error saying why it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise io_error(path, exc) from None
-    return decode_text(data, str(path))
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -398,7 +402,7 @@ class Layout(NamedTuple):
 def detect_layout(text: str) -> Layout:
     """Read the indent and the final newline off an existing file's text."""
     indent: int | str | None = None
-    for line in text.splitlines()[1:]:
+    for line in text.split("\n")[1:]:  # not splitlines: U+2028 in a string is no line
         stripped = line.lstrip(" \t")
         if stripped and len(stripped) < len(line):
             lead = line[: len(line) - len(stripped)]
@@ -434,6 +438,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise FaqDataError(msg) from None
     target = Path(os.path.realpath(path))
     _refuse_read_only(target, path)
+    _refuse_special(target, path)  # checked again: it may have changed since the lock
     try:
         with atomic.replacing(target, _temp_prefix(target)) as tmp:
             tmp.write_bytes(data)
@@ -456,6 +461,22 @@ def _refuse_read_only(target: Path, shown: Path) -> None:
         raise FaqDataError(msg)
     if not os.access(target, os.W_OK):
         raise FaqDataError(f"{shown}: permission denied: cannot write it")
+
+
+def _refuse_special(target: Path, shown: Path) -> None:
+    """Refuse to replace anything but a regular file (a device, a pipe, a folder): a
+    FAQ file is only ever a regular file, and renaming over ``/dev/null`` would
+    replace the device."""
+    import stat
+
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # not there yet (or unreadable: the write itself says why)
+    if stat.S_ISDIR(mode):
+        raise io_error(shown, IsADirectoryError())
+    if not stat.S_ISREG(mode):
+        raise FaqDataError(f"{shown}: not a regular file; a FAQ is written only to a file")
 
 
 def _temp_prefix(target: Path) -> str:
@@ -490,6 +511,7 @@ def _locked(path: Path) -> Iterator[Path]:
     from filelock import FileLock, Timeout
 
     target = Path(os.path.realpath(path))
+    _refuse_special(target, path)  # before a lock file is made beside a device
     lock = FileLock(str(target) + ".lock")
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)

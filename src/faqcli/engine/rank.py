@@ -69,10 +69,14 @@ def scored(found: Assessment, settings: Settings = DEFAULTS) -> list[Match]:
     """The ranked entries with their scores: the probability of the first (x100), the
     others that times their relevance relative to it."""
     confidence = probability(found.evidence, settings)
-    return [
-        Match(entry, round(min(max(100.0 * confidence * rel, 0.0), 100.0), 1))
-        for entry, rel in found.ranked
-    ]
+    return [Match(entry, _percent(confidence * rel)) for entry, rel in found.ranked]
+
+
+def _percent(chance: float) -> float:
+    """``chance`` x 100 to one decimal, never rounded up to 100 short of certainty."""
+    exact = min(max(100.0 * chance, 0.0), 100.0)
+    shown = round(exact, 1)
+    return 99.9 if shown == 100.0 and exact < 100.0 else shown
 
 
 def order(index: Index, query: str, limit: int = 10) -> list[tuple[Entry, float]]:
