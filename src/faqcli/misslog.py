@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from faqcli import atomic, store
 from faqcli.engine import DEFAULTS
-from faqcli.engine.text import char_grams, content_words, words
+from faqcli.engine.text import char_grams, content_words, stem, words
 
 MAX_LOGGED = 1000  # questions kept per FAQ: the newest; the oldest are dropped
 # A log larger than this holds something other than questions (each is at most
@@ -218,9 +218,11 @@ def group(logged: Sequence[Logged], similarity: float = GROUP_SIMILARITY) -> lis
 
 
 def _unit(text: str) -> dict[str, float]:
-    """The letter sequences of the content words of ``text`` (of all its words, when
-    it has only function words) as a vector of length 1 (empty for no words)."""
-    content = content_words(text)
+    """The letter sequences of the stems of the content words of ``text``, in
+    alphabetical order (of all its words, when it has only function words), as a vector
+    of length 1 (empty for no words): "how do I bake bread" and "bread baking tips"
+    are alike whatever the order and the form of their words."""
+    content = sorted(map(stem, content_words(text)))
     grams = char_grams(" ".join(content) if content else text)
     norm = math.sqrt(sum(v * v for v in grams.values()))
     return {g: v / norm for g, v in grams.items()} if norm else {}
