@@ -405,3 +405,22 @@ def test_a_build_that_cannot_write_still_finishes_its_report(big: Path, tmp_path
     built = index.build(big, blocker, progress=progress)
     assert built.path is None
     assert reports[0].events[-1] == "finished"
+
+
+def test_a_word_said_more_than_65535_times_counts_as_65535_and_spoils_no_other_count() -> None:
+    """Postings pack a term's counts in the question and the answer in 16 bits each."""
+    from collections import Counter
+
+    from faqcli.engine import DEFAULTS
+    from faqcli.engine.analysis import Accumulator, Counts, impacts
+    from faqcli.model import Entry
+
+    acc = Accumulator()
+    acc.add(Entry("z", "Zebra crossing rules?", "zebra " * 70_000 + "stop"))
+    acc.add(Entry("c", "Where to cross?", "At the lights."))
+    got = {term: plist for term, _, plist in acc.postings(DEFAULTS)}
+    capped = Counts(Counter(zebra=1, cross=1, rule=1), Counter(zebra=65535, stop=1), 3, 70_001)
+    expected = impacts(capped, acc.stats(), DEFAULTS)
+    for term in ("zebra", "cross", "rule", "stop"):
+        impact = dict(zip(got[term].docs, got[term].impacts, strict=True))[0]
+        assert impact == pytest.approx(expected[term].impact, rel=1e-6)

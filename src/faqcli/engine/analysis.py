@@ -146,19 +146,24 @@ class Accumulator:
         self.question_terms.update(c.question)
         question, answer = c.question, c.answer
         terms = self._terms
+        # The hot loop of a build (one pass per posting): counts are packed inline
+        # when no count can exceed 16 bits, which is every entry of fewer than 65,536
+        # words in its question and in its answer.
+        small = len(entry_words) < 0xFFFF
         for term, tf in question.items():
             row = terms.get(term)
             if row is None:
                 row = terms[term] = (array("i"), array("I"))
             row[0].append(doc)
-            row[1].append(_pack(tf, answer.get(term, 0)))
+            a = answer.get(term, 0)
+            row[1].append((tf << 16) | a if small else _pack(tf, a))
         for term, tf in answer.items():
             if term not in question:
                 row = terms.get(term)
                 if row is None:
                     row = terms[term] = (array("i"), array("I"))
                 row[0].append(doc)
-                row[1].append(_pack(0, tf))
+                row[1].append(tf if small else _pack(0, tf))
 
     def stats(self) -> Stats:
         n = max(self.size, 1)
