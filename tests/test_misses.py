@@ -303,8 +303,8 @@ def test_grouping_is_deterministic_whatever_the_order_of_the_log() -> None:
 
 
 def test_wordings_in_another_order_or_form_are_one_group() -> None:
-    logged = [misses.Logged(q, "2025-05-01T10:00:00Z")
-              for q in ["how do I bake bread", "bread baking tips", "weather in seoul"]]  # fmt: skip
+    questions = ["how do I bake bread", "bread baking tips", "weather in seoul"]
+    logged = [misses.Logged(q, "2025-05-01T10:00:00Z") for q in questions]
     groups = misses.group(logged)
     assert sorted(len(g.phrasings) for g in groups) == [1, 2]
     (pair,) = [g for g in groups if len(g.phrasings) == 2]
