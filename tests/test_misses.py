@@ -373,8 +373,8 @@ def test_on_a_terminal_the_command_is_printed_unbroken_to_copy(tmp_path: Path) -
     phrasing = misses.Phrasing("is there any parking near the office building", 2, "t")
     entry = Entry("office-location", "Where is the office?", "Here.")
     command = "faq add -q 'is there any parking near the office building'"
-    report = MissReport(tmp_path / "f.json", tmp_path / "l.jsonl", 2,
-                        (MissGroup((phrasing,), (Match(entry, 50.0),), command),))  # fmt: skip
+    group = MissGroup(misses.Group((phrasing,)), (Match(entry, 50.0),), command)
+    report = MissReport(tmp_path / "f.json", tmp_path / "l.jsonl", 2, (group,))
     out = io.StringIO()
     console = Console(file=out, width=40, force_terminal=True, color_system="standard")
     RichRenderer(console, out).render(report)

@@ -218,6 +218,13 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+def _threshold_option(help: str) -> Any:
+    """``--threshold``/``-t``: a score from 0 to 100 (``ask`` and ``eval``)."""
+    return typer.Option(
+        DEFAULTS.threshold, "--threshold", "-t", min=0, max=100, callback=_finite, help=help
+    )
+
+
 @app.command(
     epilog=examples(
         "faq ask how common are land defections",
@@ -246,15 +253,7 @@ def ask(
         help="How many matches to show. Default: 1, or 3 with --json.",
         show_default=False,
     ),
-    threshold: float = typer.Option(
-        DEFAULTS.threshold,
-        "--threshold",
-        "-t",
-        min=0,
-        max=100,
-        callback=_finite,
-        help="Confidence (0-100) below which faq does not answer.",
-    ),
+    threshold: float = _threshold_option("Confidence (0-100) below which faq does not answer."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per question)."),
     why: bool = typer.Option(
         False,
@@ -445,15 +444,7 @@ def eval_(
         help='JSON Lines of {"query": ..., "expected": id or null} (see below).',
         readable=False,  # an unreadable file is bad data (exit 3), not a usage error
     ),
-    threshold: float = typer.Option(
-        DEFAULTS.threshold,
-        "--threshold",
-        "-t",
-        min=0,
-        max=100,
-        callback=_finite,
-        help="Confidence threshold.",
-    ),
+    threshold: float = _threshold_option("Confidence threshold."),
     fail_under: float | None = typer.Option(
         None,
         "--fail-under",

@@ -394,7 +394,7 @@ def _miss_group(
     if not is_confident(closest, threshold):
         best_id, score = (closest[0].entry.id, closest[0].score) if closest else (None, 0.0)
         command = cover_command(group, best_id, score, option)
-    return MissGroup(group.phrasings, closest, command, threshold)
+    return MissGroup(group, closest, command, threshold)
 
 
 def clear_misses(source: store.FaqSource) -> MissesCleared:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from faqcli.engine import Explanation
     from faqcli.evaluate import Miss, Report
     from faqcli.lint import Finding
-    from faqcli.misslog import Phrasing
+    from faqcli.misslog import Group, Phrasing
 
 SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
 # A suggestion whose score rounds to 0 shares nothing with the question: a guess.
@@ -224,19 +224,23 @@ class Where(NamedTuple):
 class MissGroup(NamedTuple):
     """Logged questions that look alike (``faq misses``), and what would answer them."""
 
-    phrasings: tuple[Phrasing, ...]  # the wordings, most asked first
+    group: Group  # the wordings, most asked first, with their counts
     closest: tuple[Match, ...]  # the entries closest to the first wording, best first
     command: str | None  # the faq command that would cover them; None: answered now
     threshold: float = DEFAULTS.threshold
 
     @property
+    def phrasings(self) -> tuple[Phrasing, ...]:
+        return self.group.phrasings
+
+    @property
     def times(self) -> int:
         """How many times these questions were asked."""
-        return sum(p.times for p in self.phrasings)
+        return self.group.times
 
     @property
     def last_asked(self) -> str:
-        return max(p.last_asked for p in self.phrasings)
+        return self.group.last_asked
 
     @property
     def answered(self) -> bool:
