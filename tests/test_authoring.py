@@ -240,7 +240,53 @@ def test_import_update_matches_entries_without_an_id_by_question(
     assert result.stdout == "added 0 entries, updated 1, unchanged 0, skipped 0\n"
     entry = store.load(path).get("pay")
     assert entry is not None
-    assert (entry.question, entry.answer, entry.tags) == ("how do I pay", "By transfer.", ())
+    # seed text cannot hold tags: the entry keeps its own
+    assert (entry.question, entry.answer, entry.tags) == (
+        "how do I pay",
+        "By transfer.",
+        ("billing",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "tags", "alternates"),
+    [
+        ("in.txt", "-\nHow do I pay?\nBy transfer.\n", ["billing"], ["payment"]),
+        ("in.md", "## How do I pay?\n\nBy transfer.\n", ["billing"], ["payment"]),
+        (
+            "in.csv",
+            "question,answer,id\nHow do I pay?,By transfer.,pay\n",
+            ["billing"],
+            ["payment"],
+        ),
+        ("in.csv", "question,answer,id,tags\nHow do I pay?,By transfer.,pay,\n", None, ["payment"]),
+        ("in.md", '## How do I pay?\n<!-- faq: {"id": "pay"} -->\n\nBy transfer.\n', None, None),
+    ],
+    ids=["seed", "markdown", "csv-without-columns", "csv-empty-tags", "markdown-with-comment"],
+)
+def test_import_update_keeps_the_tags_and_alternates_a_file_cannot_hold(
+    run: Run,
+    write_faq: Callable[..., Path],
+    tmp_path: Path,
+    name: str,
+    text: str,
+    tags: list[str] | None,
+    alternates: list[str] | None,
+) -> None:
+    """A file names the tags or alternates it could hold, even as none; seed text,
+    Markdown without faq's comment and CSV without the column hold none of them."""
+    path = write_faq({"entries": [{"id": "pay", "question": "How do I pay?", "answer": "By card.",
+                                   "alternates": ["payment"], "tags": ["billing"]}]})  # fmt: skip
+    source = tmp_path / name
+    source.write_text(text)
+    result = run("--faq", str(path), "import", "--update", str(source))
+    assert result.stdout == "added 0 entries, updated 1, unchanged 0, skipped 0\n"
+    (entry,) = json.loads(path.read_text())["entries"]
+    assert (entry["answer"], entry.get("tags"), entry.get("alternates")) == (
+        "By transfer.",
+        tags,
+        alternates,
+    )
 
 
 def test_import_update_dry_run_reports_and_writes_nothing(

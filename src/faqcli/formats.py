@@ -1,10 +1,17 @@
 """Convert FAQ entries to and from other formats: the seed's plain text, CSV, Markdown
 and FAQ JSON (``faq import`` and ``faq export``). Pure: text in, text out.
 
-Every format round-trips what faq exports: ``parse(render(entries))`` gives back the
-same entries. Seed text and Markdown hold a question on one line, so a question's line
-breaks are exported as spaces; lines that would read as a separator (``-`` in seed
-text, a heading in Markdown) are escaped with a backslash, and unescaped on import.
+JSON and CSV round-trip what faq exports exactly: ``parse(render(entries))`` gives
+back the same entries. Seed text and Markdown are text for people, line by line: a
+question is one line (its line breaks are exported as spaces), line ends are read as
+``\n`` (a ``\r\n`` in an answer comes back as ``\n``), Markdown drops an answer's
+blank lines at its start and end, and seed text holds no ids, tags or alternates. Lines
+that would read as a separator (``-`` in seed text, a heading in Markdown) are escaped
+with a backslash, and unescaped on import.
+
+A raw entry may say which of ``tags`` and ``alternates`` its file could hold
+(``"_carries"``; both when absent): ``import --update`` keeps an entry's own where the
+file could not say (seed text, Markdown without faq's comment, CSV without the column).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 from faqcli import store
-from faqcli.engine.text import words
+from faqcli.engine.text import normalise
 from faqcli.errors import FaqDataError
 from faqcli.model import Entry
 
@@ -127,7 +134,7 @@ def _parse_seed(text: str, name: str) -> list[dict[str, Any]]:
             raise FaqDataError(f"{name}:{raw['_line']}: a '-' with no question after it")
         answer = "\n".join(_unescape(line, _SEED_ESCAPED) for line in block[1:])
         question = _unescape(block[0], _SEED_ESCAPED)
-        out.append({"question": question, "answer": answer, "_line": raw["_line"]})
+        out.append({"question": question, "answer": answer, "_line": raw["_line"], "_carries": ()})
     return out
 
 
@@ -207,6 +214,7 @@ def _parse_csv(text: str, name: str) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     if "question" not in header or "answer" not in header:
         raise FaqDataError(f"{name}:1: the header must name 'question' and 'answer' columns")
+    carries = tuple(column for column in ("tags", "alternates") if column in header)
     out = []
     for line, cells in rows:
         if not cells:
@@ -219,6 +227,7 @@ def _parse_csv(text: str, name: str) -> list[dict[str, Any]]:
             "question": row.get("question") or "",
             "answer": row.get("answer") or "",
             "_line": line,
+            "_carries": carries,
         }
         if row.get("id"):
             raw["id"] = row["id"]
@@ -267,7 +276,7 @@ def _parse_md(text: str, name: str) -> list[dict[str, Any]]:
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("## "):
             finish()
-            current, body = {"question": line[3:], "_line": number}, []
+            current, body = {"question": line[3:], "_line": number, "_carries": ()}, []
         elif current is not None and not body and _MD_META.match(line):
             match = _MD_META.match(line)
             assert match is not None
@@ -276,6 +285,7 @@ def _parse_md(text: str, name: str) -> list[dict[str, Any]]:
             except (json.JSONDecodeError, RecursionError):
                 raise FaqDataError(f"{name}:{number}: unreadable faq comment") from None
             current.update({k: v for k, v in meta.items() if k in ("id", "tags", "alternates")})
+            current["_carries"] = ("tags", "alternates")  # faq's comment lists them all
         elif current is not None:
             body.append(line)
     finish()
@@ -297,9 +307,13 @@ class Merge(NamedTuple):
 
 
 def question_key(question: str) -> str:
-    """A question as duplicates are found: its normalised words (``How do I pay?`` and
-    ``how do i PAY`` are the same question)."""
-    return " ".join(words(question))
+    """A question as duplicates are found: its text but for case, accents, spacing and
+    the punctuation around it (``How do I pay?`` and ``how do  i PAY`` are one question;
+    ``What is C?`` and ``What is C++?``, or two questions about other emoji, are two)."""
+    return " ".join(normalise(question).split()).strip(_AROUND)
+
+
+_AROUND = " ?!.\u00bf\u00a1\u2026\uff1f\uff01\u3002"  # ? ! . and their Spanish, CJK forms
 
 
 def _at(place: str) -> Callable[[str | None], str]:
@@ -334,7 +348,8 @@ def merge(
         where = f"{name}:{line}" if line else f"{name}: entry {number}"
         entry = _incoming(raw, where)
         key = question_key(entry["question"])
-        if update and _update(entry, key, existing, positions, questions, where, merged):
+        carries = raw.get("_carries", ("tags", "alternates"))
+        if update and _update(entry, carries, key, existing, positions, questions, where, merged):
             continue
         if entry.get("id") and str(entry["id"]) in ids:
             merged.skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
@@ -363,6 +378,7 @@ def _incoming(raw: dict[str, Any], where: str) -> dict[str, Any]:
 
 def _update(
     entry: dict[str, Any],
+    carries: Sequence[str],
     key: str,
     existing: Sequence[dict[str, Any]],
     positions: dict[str, int],
@@ -372,7 +388,8 @@ def _update(
 ) -> bool:
     """With ``import --update``: when ``entry`` is an existing entry's new version (same
     id; without an id, same question), record its replacement (or that it is unchanged)
-    in ``merged`` and say True; False when it is not one."""
+    in ``merged`` and say True; False when it is not one. Tags and alternates the
+    file could not hold (not in ``carries``) stay the entry's own."""
     target = str(entry["id"]) if entry.get("id") else questions.get(key)
     if target is None or target not in positions:
         return False
@@ -382,7 +399,8 @@ def _update(
     position = positions[target]
     old = existing[position]
     new = {"id": target, **{k: v for k, v in entry.items() if k != "id"}}
-    new.update({k: v for k, v in old.items() if k not in store.KNOWN_FIELDS and k not in new})
+    own = {k for k in old if k not in store.KNOWN_FIELDS or k in ("tags", "alternates")}
+    new.update({k: v for k, v in old.items() if k in own and k not in new and k not in carries})
     if _same(old, new):
         merged.unchanged.append(target)
     else:
