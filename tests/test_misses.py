@@ -287,6 +287,21 @@ def test_alternates_are_suggested_when_the_closest_entry_is_likely_the_one_meant
     assert shlex.split(misses.cover_command(group, "pay", score, None))[1] == command
 
 
+@pytest.mark.usefixtures("data_home")
+@pytest.mark.parametrize("entry_id", ["-v", "--help"])
+def test_the_cover_command_for_an_id_that_looks_like_an_option_runs_as_shown(
+    run: Run, write_faq: Callable, entry_id: str
+) -> None:
+    faq = write_faq([{"id": entry_id, "question": "How do I reset my password?",
+                      "answer": "Open settings and choose reset."}])  # fmt: skip
+    group = misses.Group((misses.Phrasing("password reset help", 1, "t"),))
+    command = shlex.split(misses.cover_command(group, entry_id, 50.0, faq))
+    assert command[-2:] == ["--", entry_id]
+    result = run(*command[1:])
+    assert (result.exit_code, result.stderr) == (ExitCode.OK, f"edited {entry_id}\n")
+    assert store.load(faq).entries[0].alternates == ("password reset help",)
+
+
 def test_grouping_is_deterministic_whatever_the_order_of_the_log() -> None:
     questions = [
         misses.Logged(q, f"2025-05-01T10:{i:02d}:00Z")

@@ -251,7 +251,11 @@ def cover_command(group: Group, closest_id: str | None, score: float, faq: Path 
     words_out = [" ".join(w.split()) for w in wordings]  # one line each, as typed
     head = ["faq"] + (["--faq", str(faq)] if faq is not None else [])
     if closest_id is not None and score >= ALTERNATE_FLOOR:
-        args = ["edit", closest_id, *(a for w in words_out for a in ("--add-alternate", w))]
+        options = [a for w in words_out for a in ("--add-alternate", w)]
+        if closest_id.startswith("-"):  # it would read as an option: it goes after "--"
+            args = ["edit", *options, "--", closest_id]
+        else:
+            args = ["edit", closest_id, *options]
     else:
         first, *rest = words_out
         args = ["add", "-q", first, *(a for w in rest for a in ("--alternate", w))]
