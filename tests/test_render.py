@@ -93,6 +93,16 @@ def test_rich_answer_renders_markdown_and_keeps_markup_literal() -> None:
     assert "[bold]cash[/bold]" in text  # Rich markup in FAQ text stays literal
 
 
+def test_rich_answer_hides_nothing_html_is_text_and_links_keep_their_address() -> None:
+    """Rich draws no HTML and puts a link's address in an escape a terminal may not
+    show: an answer's phone number or URL must not vanish on a terminal."""
+    answer = "Call us.\n\n<div>Phone: 555-1234</div>\n\nSee [the manual](https://example.com/m)."
+    entry = Entry("call", "How do I call?", answer)
+    text = rich(Answer("call", (Match(entry, 95.0),), 60.0))
+    assert "<div>Phone: 555-1234</div>" in text
+    assert "the manual (https://example.com/m)" in text
+
+
 def test_plain_answer_is_stable_lines() -> None:
     assert plain(GOLDEN_CASES["ask-answer"]) == (
         "How do I pay? [pay, score 91]\nUse **a card** or [bold]cash[/bold].\n"

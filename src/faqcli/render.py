@@ -527,6 +527,19 @@ class PlainRenderer:
 SCORE_STYLES = {Strength.CONFIDENT: "green", Strength.NEAR: "yellow", Strength.WEAK: "dim"}
 
 
+def _markdown(text: str) -> RenderableType:
+    """An answer drawn as Markdown with nothing of it hidden: HTML is shown as the text
+    it is (Rich draws no HTML: ``<div>Phone: 555</div>`` would vanish), and a link as
+    its text and its address (a terminal without hyperlinks would lose the address)."""
+    from markdown_it import MarkdownIt
+    from rich.markdown import Markdown
+
+    drawn = Markdown(text, hyperlinks=False)
+    parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+    drawn.parsed = parser.parse(text)  # Rich's own parser, but with HTML read as text
+    return drawn
+
+
 class RichRenderer(PlainRenderer):
     """Panels, tables and Markdown answers for a terminal; the rest as plain lines."""
 
@@ -544,14 +557,13 @@ class RichRenderer(PlainRenderer):
 
     def _panel(self, entry: Entry, subtitle: str, style: str = "dim") -> RenderableType:
         from rich.console import Group
-        from rich.markdown import Markdown
         from rich.panel import Panel
         from rich.text import Text
 
         body = Group(
             Text(safe(entry.question), style="bold"),
             Text(""),
-            Markdown(safe(entry.answer)),
+            _markdown(safe(entry.answer)),
         )
         return Panel(
             body,
