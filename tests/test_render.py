@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,18 @@ def test_rich_answer_hides_nothing_html_is_text_and_links_keep_their_address() -
     text = rich(Answer("call", (Match(entry, 95.0),), 60.0))
     assert "<div>Phone: 555-1234</div>" in text
     assert "the manual (https://example.com/m)" in text
+
+
+def test_a_narrow_listing_folds_long_ids_and_keeps_the_questions() -> None:
+    long_id = "x" * 87
+    entries = (Entry(long_id, "What is the refund policy?", "A."), OTHER)
+    out = io.StringIO()
+    console = Console(file=out, width=40, color_system=None, legacy_windows=False)
+    RichRenderer(console, out).render(EntryList(entries, None))
+    text = out.getvalue()
+    assert "policy?" in text and "Can I get a" in text  # both questions, wrapped
+    assert "".join(re.findall(r"x+", text)) == long_id  # the whole id, over several lines
+    assert all(len(line) <= 40 for line in text.splitlines())
 
 
 def test_plain_answer_is_stable_lines() -> None:

@@ -621,7 +621,7 @@ class RichRenderer(PlainRenderer):
         from rich.text import Text
 
         table = Table(title=Text(safe(result.title)) if result.title else None)
-        table.add_column("id", style="cyan", no_wrap=True)
+        table.add_column("id", style="cyan", overflow="fold")  # whole, over lines if need be
         table.add_column("question")
         table.add_column("tags", style="dim")
         for e in result.entries:
