@@ -5,6 +5,7 @@ Ctrl-C and Ctrl-D; ask - on a terminal; remove asking with the question shown.""
 from __future__ import annotations
 
 import io
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,23 @@ def test_the_history_of_earlier_sessions_is_recalled_with_up(
     assert "Monday to Friday" in second.expect("faq> ")
     second.send(CTRL_D)
     assert second.wait() == ExitCode.OK
+
+
+def test_a_history_that_is_a_pipe_is_not_used_and_never_blocks(
+    small_faq: Path, tmp_path: Path, terminals: list[Any]
+) -> None:
+    history = tmp_path / "xdg-data" / "faq" / "history"
+    history.parent.mkdir(parents=True)
+    os.mkfifo(history)
+    term = prompt_on(small_faq, tmp_path, terminals, "ask")
+    term.expect("faq> ")  # reading a pipe would wait here for ever
+    term.send(":help\r")
+    assert "recall earlier questions" not in term.expect("faq> ")  # no history to recall
+    term.send("when is the office open\r")
+    assert "Monday to Friday" in term.expect("faq> ")  # nor appending it here
+    term.send(CTRL_D)
+    assert term.wait() == ExitCode.OK
+    assert history.is_fifo()
 
 
 def test_ctrl_c_at_the_prompt_drops_the_line_and_prompts_again(

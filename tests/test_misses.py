@@ -4,6 +4,7 @@ safe under concurrent asks, never a crash when damaged) and faq misses."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shlex
 import subprocess
@@ -33,6 +34,24 @@ def log_of(faq: Path) -> Path:
 @pytest.fixture
 def data_home(run: Run) -> None:
     """The run fixture's user folders, for the code these tests call directly."""
+
+
+@pytest.mark.usefixtures("data_home")
+def test_a_log_that_is_a_pipe_is_never_read_written_or_deleted(run: Run, small_faq: Path) -> None:
+    """Reading or appending to a pipe could wait for ever: faq treats it as no log."""
+    log = log_of(small_faq)
+    log.parent.mkdir(parents=True)
+    os.mkfifo(log)
+    asked = run("--faq", str(small_faq), "ask", "--log-misses", MISS)
+    assert asked.exit_code == ExitCode.NO_MATCH
+    assert asked.stderr == f"faq: warning: the question was not logged: {log}: not a regular file\n"
+    assert run("--faq", str(small_faq), "misses").stdout.startswith("No unanswered questions")
+    cleared = run("--faq", str(small_faq), "misses", "--clear")
+    assert (cleared.exit_code, cleared.stderr) == (
+        ExitCode.DATA,
+        f"faq: {log}: not a regular file; faq deletes only its own log\n",
+    )
+    assert log.is_fifo()
 
 
 @pytest.mark.usefixtures("data_home")

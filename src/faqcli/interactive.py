@@ -141,8 +141,8 @@ class Prompt:
         self.editing = sys.stdout.isatty() and _readline() is not None
         self.stream: IO[str] = sys.stdout if self.editing else sys.stderr
         self.history = history if self.editing else None
-        if self.history is not None:
-            _load_history(self.history)
+        if self.history is not None and not _load_history(self.history):
+            self.history = None
 
     def read(self) -> str | None:
         """The next line; "" after Ctrl-C; None at Ctrl-D."""
@@ -173,8 +173,8 @@ class Prompt:
 def run(session: Session, prompt: Prompt | None = None) -> ExitCode:
     """Greet, then answer the lines typed until Ctrl-D or :quit."""
     prompt = prompt or Prompt(session.history)
-    if not prompt.editing:
-        session = replace(session, history=None)  # no line editing: no history either
+    if prompt.history is None:  # no line editing, or no file for it: no history
+        session = replace(session, history=None)
     session.renderer.render(session.help(greeting=True))
     while True:
         try:
@@ -197,8 +197,12 @@ def _readline() -> Any:
     return readline
 
 
-def _load_history(path: Path) -> None:
-    """Read the history file, and cut it back to its newest ``HISTORY_LENGTH`` lines."""
+def _load_history(path: Path) -> bool:
+    """Read the history file, and cut it back to its newest ``HISTORY_LENGTH`` lines;
+    False when there can be no history there (a pipe or a device: reading or appending
+    could wait for ever)."""
+    if not store.regular_or_absent(path):
+        return False
     readline = _readline()
     readline.set_history_length(HISTORY_LENGTH)
     try:
@@ -209,6 +213,7 @@ def _load_history(path: Path) -> None:
             readline.write_history_file(str(path))
     except (OSError, UnicodeDecodeError):
         pass  # history is a convenience: a file that cannot be read just starts empty
+    return True
 
 
 def _append_history(path: Path) -> None:

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from faqcli import atomic, store
 from faqcli.engine import DEFAULTS
 from faqcli.engine.text import char_grams, content_words, stem, words
+from faqcli.errors import FaqDataError
 
 MAX_LOGGED = 1000  # questions kept per FAQ: the newest; the oldest are dropped
 # A log larger than this holds something other than questions (each is at most
@@ -69,6 +70,8 @@ class MissLog:
         when = (asked or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
         text = question[: DEFAULTS.max_query_chars]
         line = json.dumps({"question": text, "asked": when}, ensure_ascii=False) + "\n"
+        if not store.regular_or_absent(self.path):
+            return f"{self.path}: not a regular file"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._locked():
@@ -80,6 +83,8 @@ class MissLog:
 
     def read(self) -> list[Logged]:
         """The logged questions, oldest first; damaged lines skipped."""
+        if not store.regular_or_absent(self.path):
+            return []  # a pipe or a device is no log: reading it could wait for ever
         try:
             if self.path.stat().st_size > MAX_BYTES:
                 return []
@@ -90,6 +95,8 @@ class MissLog:
 
     def clear(self) -> int:
         """Delete the log; how many questions it held."""
+        if not store.regular_or_absent(self.path):
+            raise FaqDataError(f"{self.path}: not a regular file; faq deletes only its own log")
         count = len(self.read())
         with self._locked():
             self.path.unlink(missing_ok=True)

@@ -463,6 +463,19 @@ def _refuse_read_only(target: Path, shown: Path) -> None:
         raise FaqDataError(f"{shown}: permission denied: cannot write it")
 
 
+def regular_or_absent(path: Path) -> bool:
+    """Whether ``path`` is a regular file or nothing at all: faq's own files (the misses
+    log, the history) are never read from a pipe or a device, which could block."""
+    import stat
+
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
 def _refuse_special(target: Path, shown: Path) -> None:
     """Refuse to replace anything but a regular file (a device, a pipe, a folder): a
     FAQ file is only ever a regular file, and renaming over ``/dev/null`` would
