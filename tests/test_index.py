@@ -424,3 +424,20 @@ def test_a_word_said_more_than_65535_times_counts_as_65535_and_spoils_no_other_c
     for term in ("zebra", "cross", "rule", "stop"):
         impact = dict(zip(got[term].docs, got[term].impacts, strict=True))[0]
         assert impact == pytest.approx(expected[term].impact, rel=1e-6)
+
+
+def test_cli_index_that_cannot_write_its_file_is_an_error_but_ask_still_answers(
+    run: Callable[..., Result], big: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("where the cache folder would go")
+    env = {"XDG_CACHE_HOME": str(blocker)}
+    result = run("--faq", str(big), "index", env=env)
+    assert result.exit_code == ExitCode.DATA
+    assert (
+        result.stderr == f"faq: {blocker / 'faq'}: cannot write the index there (Not a directory)\n"
+    )
+    question = store.load(big).entries[7].question
+    asked = run("--faq", str(big), "ask", "--json", question, env=env)  # from memory
+    assert (asked.exit_code, asked.stderr) == (ExitCode.OK, "")
+    assert json.loads(asked.stdout)["answer"]["id"] == "e7"

@@ -794,7 +794,10 @@ def build_for(
         why = "the bundled FAQ" if source.bundled else f"under {INDEX_MIN_BYTES // 1024} KiB"
         reason = f"{why}: faq reads it whole each time, no index needed"
         return Built(MemoryIndex(entries), None, len(entries), 0, reason)
-    return build(source.path, default_cache_dir(), progress=progress)
+    built = build(source.path, default_cache_dir(), progress=progress)
+    if built.path is None:  # what this command is for could not be done
+        raise FaqDataError(built.reason)
+    return built
 
 
 def build(
@@ -831,9 +834,10 @@ def _build(
             digest = _file_digest(faq_path)
             built = _write_from(faq, faq_path, st, cache, settings, report, digest)
             return built, digest
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error) as exc:
         faq = store.load(faq_path)
-        reason = "the cache folder is not writable: answered from memory"
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = f"{cache.parent}: cannot write the index there ({why})"
         built = Built(MemoryIndex(faq.entries, settings), None, len(faq.entries), 0, reason)
         return built, _file_digest(faq_path)
     finally:
