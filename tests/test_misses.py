@@ -55,6 +55,24 @@ def test_a_log_that_is_a_pipe_is_never_read_written_or_deleted(run: Run, small_f
 
 
 @pytest.mark.usefixtures("data_home")
+def test_log_lines_faq_did_not_write_are_skipped_and_questions_shown_on_one_line(
+    run: Run, small_faq: Path
+) -> None:
+    log = log_of(small_faq)
+    log.parent.mkdir(parents=True)
+    lines = [
+        {"question": "bad time", "asked": "x\u001b[31m"},
+        {"question": "half \ud800 a character", "asked": "2025-05-01T10:00:00Z"},
+        {"question": "is there\nparking", "asked": "2025-05-01T10:01:00Z"},
+    ]
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run("--faq", str(small_faq), "misses")
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout.startswith(f"1 unanswered question logged for {small_faq}")
+    assert "1x  is there parking\n" in result.stdout
+
+
+@pytest.mark.usefixtures("data_home")
 def test_nothing_is_logged_unless_asked_to(run: Run, small_faq: Path) -> None:
     result = run("--faq", str(small_faq), "ask", MISS)
     assert result.exit_code == ExitCode.NO_MATCH

@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -156,8 +157,23 @@ def _parse(data: bytes) -> Iterator[Logged]:
             and isinstance(doc.get("question"), str)
             and isinstance(doc.get("asked"), str)
             and doc["question"].strip()
+            and _ASKED.fullmatch(doc["asked"])
+            and _is_text(doc["question"])
         ):
             yield Logged(doc["question"], doc["asked"])
+
+
+_ASKED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)  # as record() writes it
+
+
+def _is_text(question: str) -> bool:
+    """Whether ``question`` is Unicode text (a ``\\ud800`` escape in an edited log is
+    half a character: it could not be printed)."""
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- grouping -------------------------------------------------------------------------

@@ -309,6 +309,11 @@ def _unlogged_warning(problem: str) -> str:
     return f"faq: warning: the question was not logged: {safe(problem)}"
 
 
+def _one_line(text: str) -> str:
+    """``text`` safe, and on one line (a logged question may hold line breaks)."""
+    return safe(" ".join(text.split()))
+
+
 def _when(asked: str) -> str:
     """A logged time for people: ``2025-05-01T10:22:03Z`` -> ``2025-05-01 10:22 UTC``."""
     if len(asked) == 20 and asked[10] == "T" and asked.endswith("Z"):
@@ -319,9 +324,9 @@ def _when(asked: str) -> str:
 def _miss_lines(group: MissGroup) -> Iterator[tuple[str, str]]:
     """A group of logged questions as (label, text) lines, for both text renderers."""
     first, *others = group.phrasings
-    yield f"{group.times}x", safe(first.question)
+    yield f"{group.times}x", _one_line(first.question)
     if others:
-        also = "; ".join(f"{safe(p.question)} ({p.times}x)" for p in others)
+        also = "; ".join(f"{_one_line(p.question)} ({p.times}x)" for p in others)
         yield "also asked as", also
     yield "last asked", _when(group.last_asked)
     if group.answered:
