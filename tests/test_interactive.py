@@ -247,7 +247,8 @@ def _session(small_faq: Path) -> tuple[interactive.Session, io.StringIO, io.Stri
 @pytest.mark.parametrize(
     ("line", "top", "why"),
     [(":top 4", 4, False), (":explain", 1, True), (":explain on", 1, True),
-     (":explain off", 1, False), (":TOP 2", 2, False), (":top", 1, False)],
+     (":explain off", 1, False), (":TOP 2", 2, False), (":top", 1, False),
+     (":top\t3", 3, False), (":explain \t on", 1, True)],
 )  # fmt: skip
 def test_commands_change_the_settings(small_faq: Path, line: str, top: int, why: bool) -> None:
     session, out, err = _session(small_faq)

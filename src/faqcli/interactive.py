@@ -100,8 +100,8 @@ class Session:
         return True
 
     def command(self, text: str) -> bool:
-        name, _, argument = text.partition(" ")
-        action, argument = ACTIONS.get(name.lower()), argument.strip()
+        name, *rest = text.split(maxsplit=1)  # any white space parts them ("text" is not blank)
+        action, argument = ACTIONS.get(name.lower()), rest[0].strip() if rest else ""
         if action is None:
             raise UsageError(f"unknown command {name!r}: :help lists the commands")
         if action is Action.QUIT:
