@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from faqcli import formats, store
 from faqcli.errors import FaqDataError
-from faqcli.formats import Format
+from faqcli.formats import Format, Raw
 from faqcli.model import Entry
 
 SEED = Path(__file__).parents[2] / "shared" / "seed" / "000_ef3ff8d944980d97.txt"
@@ -116,7 +117,7 @@ def test_undetectable_format_is_a_clear_error() -> None:
 
 def test_csv_accepts_pipe_separated_lists_and_needs_a_header() -> None:
     raw = formats.parse("question,answer,tags\nQ?,A.,a|b\n", Format.CSV, "x.csv")
-    assert raw[0]["tags"] == ["a", "b"]
+    assert raw[0].fields["tags"] == ["a", "b"]
     with pytest.raises(FaqDataError, match=r"^x\.csv:1: the header must name"):
         formats.parse("q,a\nQ?,A.\n", Format.CSV, "x.csv")
 
@@ -124,10 +125,10 @@ def test_csv_accepts_pipe_separated_lists_and_needs_a_header() -> None:
 def test_merge_skips_same_id_and_same_normalised_question() -> None:
     existing = [{"id": "pay", "question": "How do I pay?", "answer": "Card."}]
     incoming = [
-        {"id": "pay", "question": "Another?", "answer": "x", "_line": 1},
-        {"question": "how do i PAY", "answer": "x", "_line": 2},
-        {"question": "How do I pay?!", "answer": "x", "_line": 3},
-        {"question": "Can I get a refund?", "answer": "Yes, in 14 days.", "_line": 4},
+        Raw({"id": "pay", "question": "Another?", "answer": "x"}, 1),
+        Raw({"question": "how do i PAY", "answer": "x"}, 2),
+        Raw({"question": "How do I pay?!", "answer": "x"}, 3),
+        Raw({"question": "Can I get a refund?", "answer": "Yes, in 14 days."}, 4),
     ]
     result = formats.merge(existing, incoming, "in.csv")
     assert [e["id"] for e in result.added] == ["can-i-get-a-refund"]
@@ -141,9 +142,7 @@ def test_merge_skips_same_id_and_same_normalised_question() -> None:
 def test_questions_that_differ_in_symbols_or_emoji_are_not_duplicates() -> None:
     questions = ["What is C?", "What is C++?", "What is C#?", "What is 1/2?", "What is 1-2?",
                  "Is \U0001f44d allowed?", "Is \U0001f44e allowed?"]  # fmt: skip
-    incoming = [
-        {"question": q, "answer": "An answer.", "_line": n} for n, q in enumerate(questions)
-    ]
+    incoming = [Raw({"question": q, "answer": "An answer."}, n) for n, q in enumerate(questions, 1)]
     result = formats.merge([], incoming, "in.json")
     assert (len(result.added), result.skipped) == (len(questions), [])
     assert formats.question_key("  ¿How do  I PAY?? ") == formats.question_key("how do i pay")
@@ -152,4 +151,17 @@ def test_questions_that_differ_in_symbols_or_emoji_are_not_duplicates() -> None:
 
 def test_merge_rejects_a_blank_answer_naming_the_line() -> None:
     with pytest.raises(FaqDataError, match=r"^in\.md:7: the answer is missing or blank$"):
-        formats.merge([], [{"question": "Q?", "answer": " ", "_line": 7}], "in.md")
+        formats.merge([], [Raw({"question": "Q?", "answer": " "}, 7)], "in.md")
+
+
+def test_fields_of_a_json_entry_that_start_with_an_underscore_are_data() -> None:
+    """A JSON entry's own fields are kept as they are, whatever their names: none of
+    them is read as faq's (what the file could hold, its line)."""
+    entry = {"id": "pay", "question": "How do I pay?", "answer": "By card.",
+             "_carries": 5, "_line": "x", "tags": ["billing"]}  # fmt: skip
+    text = json.dumps({"entries": [entry]})
+    (raw,) = formats.parse(text, Format.JSON, "in.json")
+    assert (raw.line, raw.carries) == (None, formats.LISTS)
+    existing = [{"id": "pay", "question": "How do I pay?", "answer": "Card.", "alternates": ["x"]}]
+    merged = formats.merge(existing, [raw], "in.json", update=True)
+    assert merged.updated == [(0, entry)]  # the file's list fields replace the entry's

@@ -9,9 +9,10 @@ blank lines at its start and end, and seed text holds no ids, tags or alternates
 that would read as a separator (``-`` in seed text, a heading in Markdown) are escaped
 with a backslash, and unescaped on import.
 
-A raw entry may say which of ``tags`` and ``alternates`` its file could hold
-(``"_carries"``; both when absent): ``import --update`` keeps an entry's own where the
-file could not say (seed text, Markdown without faq's comment, CSV without the column).
+Each entry read comes as a :class:`Raw`: its fields, its line, and which of ``tags``
+and ``alternates`` its file could hold: ``import --update`` keeps an entry's own where
+the file could not say (seed text, Markdown without faq's comment, CSV without the
+column).
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ from faqcli import store
 from faqcli.engine.text import normalise
 from faqcli.errors import FaqDataError
 from faqcli.model import Entry
+
+LISTS = ("tags", "alternates")  # the fields of an entry that hold lists
+
+
+class Raw(NamedTuple):
+    """An entry read from a file to import, before it is checked."""
+
+    fields: dict[str, Any]  # question, answer, and id, tags, alternates or others if given
+    line: int | None = None  # where it starts in its file, when the format has lines
+    carries: tuple[str, ...] = LISTS  # which of LISTS the file could hold for it
 
 
 class Format(str, Enum):
@@ -54,8 +65,8 @@ def detect(name: str, text: str) -> Format:
     raise FaqDataError(f"{name}: cannot tell its format; pass --format seed, csv, md or json")
 
 
-def parse(text: str, fmt: Format, name: str) -> list[dict[str, Any]]:
-    """Raw entries (``{"question", "answer", "id"?, "tags"?, "alternates"?}``)."""
+def parse(text: str, fmt: Format, name: str) -> list[Raw]:
+    """The entries of ``text``, unchecked (:func:`merge` checks them)."""
     text = text.lstrip("\ufeff")
     if fmt is Format.AUTO:
         fmt = detect(name, text)
@@ -112,29 +123,26 @@ def _render_seed(entries: Sequence[Entry]) -> str:
     return "".join(out)
 
 
-def _parse_seed(text: str, name: str) -> list[dict[str, Any]]:
+def _parse_seed(text: str, name: str) -> list[Raw]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    entries: list[dict[str, Any]] = []
-    block: list[str] | None = None
+    blocks: list[tuple[int, list[str]]] = []  # each "-" line's number, and the lines after
     for number, line in enumerate(lines, start=1):
         if line == "-":
-            block = []
-            entries.append({"_line": number, "_block": block})
-        elif block is None:
+            blocks.append((number, []))
+        elif not blocks:
             if line.strip():
                 raise FaqDataError(f"{name}:{number}: expected a line with only '-' first")
         else:
-            block.append(line)
+            blocks[-1][1].append(line)
     out = []
-    for raw in entries:
-        block = raw.pop("_block")
+    for number, block in blocks:
         if not block:
-            raise FaqDataError(f"{name}:{raw['_line']}: a '-' with no question after it")
+            raise FaqDataError(f"{name}:{number}: a '-' with no question after it")
         answer = "\n".join(_unescape(line, _SEED_ESCAPED) for line in block[1:])
         question = _unescape(block[0], _SEED_ESCAPED)
-        out.append({"question": question, "answer": answer, "_line": raw["_line"], "_carries": ()})
+        out.append(Raw({"question": question, "answer": answer}, number, carries=()))
     return out
 
 
@@ -209,12 +217,12 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         csv.field_size_limit(limit)
 
 
-def _parse_csv(text: str, name: str) -> list[dict[str, Any]]:
+def _parse_csv(text: str, name: str) -> list[Raw]:
     rows = _csv_rows(text, name)
     header = [h.strip().lower() for h in next(rows, (1, []))[1]]
     if "question" not in header or "answer" not in header:
         raise FaqDataError(f"{name}:1: the header must name 'question' and 'answer' columns")
-    carries = tuple(column for column in ("tags", "alternates") if column in header)
+    carries = tuple(column for column in LISTS if column in header)
     out = []
     for line, cells in rows:
         if not cells:
@@ -223,19 +231,17 @@ def _parse_csv(text: str, name: str) -> list[dict[str, Any]]:
             msg = f"{name}:{line}: {len(cells)} fields but the header names {len(header)}"
             raise FaqDataError(f"{msg}; is a field with a comma not quoted?")
         row = dict(zip(header, cells, strict=False))
-        raw: dict[str, Any] = {
+        fields: dict[str, Any] = {
             "question": row.get("question") or "",
             "answer": row.get("answer") or "",
-            "_line": line,
-            "_carries": carries,
         }
         if row.get("id"):
-            raw["id"] = row["id"]
-        for column in ("tags", "alternates"):
+            fields["id"] = row["id"]
+        for column in LISTS:
             values = _list_cell(row.get(column) or "", name, line, column)
             if values:
-                raw[column] = values
-        out.append(raw)
+                fields[column] = values
+        out.append(Raw(fields, line, carries))
     return out
 
 
@@ -259,9 +265,9 @@ def _render_md(entries: Sequence[Entry], title: str | None) -> str:
     return "".join(out)
 
 
-def _parse_md(text: str, name: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
+def _parse_md(text: str, name: str) -> list[Raw]:
+    out: list[Raw] = []
+    current: Raw | None = None
     body: list[str] = []
 
     def finish() -> None:
@@ -270,31 +276,31 @@ def _parse_md(text: str, name: str) -> list[dict[str, Any]]:
                 body.pop()
             while body and not body[0].strip():
                 body.pop(0)
-            current["answer"] = "\n".join(_unescape(line, _MD_ESCAPED) for line in body)
+            current.fields["answer"] = "\n".join(_unescape(line, _MD_ESCAPED) for line in body)
             out.append(current)
 
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("## "):
             finish()
-            current, body = {"question": line[3:], "_line": number, "_carries": ()}, []
+            current, body = Raw({"question": line[3:]}, number, carries=()), []
         elif current is not None and not body and _MD_META.match(line):
             match = _MD_META.match(line)
             assert match is not None
             try:
-                meta = json.loads(match.group(1))
+                meta = json.loads(match.group(1))  # an object: the pattern is {...}
             except (json.JSONDecodeError, RecursionError):
                 raise FaqDataError(f"{name}:{number}: unreadable faq comment") from None
-            current.update({k: v for k, v in meta.items() if k in ("id", "tags", "alternates")})
-            current["_carries"] = ("tags", "alternates")  # faq's comment lists them all
+            current.fields.update({k: v for k, v in meta.items() if k in ("id", *LISTS)})
+            current = current._replace(carries=LISTS)  # faq's comment lists them all
         elif current is not None:
             body.append(line)
     finish()
     return out
 
 
-def _parse_json(text: str, name: str) -> list[dict[str, Any]]:
+def _parse_json(text: str, name: str) -> list[Raw]:
     faq = store.parse(text, name)
-    return [e.to_dict() for e in faq.entries]
+    return [Raw(e.to_dict()) for e in faq.entries]
 
 
 class Merge(NamedTuple):
@@ -323,7 +329,7 @@ def _at(place: str) -> Callable[[str | None], str]:
 
 def merge(
     existing: Sequence[dict[str, Any]],
-    incoming: Sequence[dict[str, Any]],
+    incoming: Sequence[Raw],
     name: str,
     *,
     update: bool = False,
@@ -344,12 +350,12 @@ def merge(
     positions = {str(e["id"]): i for i, e in enumerate(existing) if isinstance(e, dict)}
     merged = Merge([], [], [], [])
     for number, raw in enumerate(incoming, start=1):
-        line = raw.get("_line")
-        where = f"{name}:{line}" if line else f"{name}: entry {number}"
-        entry = _incoming(raw, where)
+        where = f"{name}:{raw.line}" if raw.line else f"{name}: entry {number}"
+        entry = _incoming(raw.fields, where)
         key = question_key(entry["question"])
-        carries = raw.get("_carries", ("tags", "alternates"))
-        if update and _update(entry, carries, key, existing, positions, questions, where, merged):
+        if update and _update(
+            entry, raw.carries, key, existing, positions, questions, where, merged
+        ):
             continue
         if entry.get("id") and str(entry["id"]) in ids:
             merged.skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
@@ -365,10 +371,10 @@ def merge(
     return merged
 
 
-def _incoming(raw: dict[str, Any], where: str) -> dict[str, Any]:
+def _incoming(fields: dict[str, Any], where: str) -> dict[str, Any]:
     """An entry to import, checked as the FAQ file will check it, so that an error
     names this file and line, and --dry-run finds what the import would refuse."""
-    entry = {k: v for k, v in raw.items() if not k.startswith("_")}
+    entry = dict(fields)
     for key in ("question", "answer"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise FaqDataError(f"{where}: the {key} is missing or blank")
@@ -399,7 +405,7 @@ def _update(
     position = positions[target]
     old = existing[position]
     new = {"id": target, **{k: v for k, v in entry.items() if k != "id"}}
-    own = {k for k in old if k not in store.KNOWN_FIELDS or k in ("tags", "alternates")}
+    own = {k for k in old if k not in store.KNOWN_FIELDS or k in LISTS}
     new.update({k: v for k, v in old.items() if k in own and k not in new and k not in carries})
     if _same(old, new):
         merged.unchanged.append(target)
