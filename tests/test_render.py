@@ -102,6 +102,9 @@ def test_rich_answer_hides_nothing_html_is_text_and_links_keep_their_address() -
     text = rich(Answer("call", (Match(entry, 95.0),), 60.0))
     assert "<div>Phone: 555-1234</div>" in text
     assert "the manual (https://example.com/m)" in text
+    image = Entry("map", "Where?", "Here: ![office map](http://x/map.png) and <https://x.org>.")
+    text = rich(Answer("map", (Match(image, 95.0),), 60.0))
+    assert "Here: office map (http://x/map.png) and https://x.org." in text
 
 
 def test_a_narrow_listing_folds_long_ids_and_keeps_the_questions() -> None:
@@ -114,6 +117,14 @@ def test_a_narrow_listing_folds_long_ids_and_keeps_the_questions() -> None:
     assert "policy?" in text and "Can I get a" in text  # both questions, wrapped
     assert "".join(re.findall(r"x+", text)) == long_id  # the whole id, over several lines
     assert all(len(line) <= 40 for line in text.splitlines())
+
+
+def test_an_id_that_fits_in_a_quarter_of_the_width_is_never_folded() -> None:
+    entries = (Entry("payment-methods", "Which payment methods do you accept?", "A."), OTHER)
+    out = io.StringIO()
+    console = Console(file=out, width=50, color_system=None, legacy_windows=False)
+    RichRenderer(console, out).render(EntryList(entries, None))
+    assert "│ payment-methods │" in out.getvalue()
 
 
 def test_plain_answer_is_stable_lines() -> None:

@@ -39,6 +39,7 @@ from faqcli.results import (
 )
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
     from rich.console import Console, RenderableType
     from rich.pager import Pager
 
@@ -375,12 +376,12 @@ def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
             done = f"{add} {_count(len(result.added), 'entry')}, {update} {len(result.updated)}"
             return f"{done}, unchanged {len(result.unchanged)}, skipped {len(result.skipped)}"
         case Indexed(path=None):
-            return f"{result.entries} entries: {result.reason}"
+            return f"{_count(result.entries, 'entry')}: {result.reason}"
         case MissesCleared():
             cleared = _count(result.questions, "logged question")
             return f"cleared {cleared} ({safe(str(result.log))})"
         case Indexed():
-            took = f"indexed {result.entries} entries in {result.seconds:.1f} s"
+            took = f"indexed {_count(result.entries, 'entry')} in {result.seconds:.1f} s"
             return f"{took}: {safe(str(result.path))} ({result.size / 1_000_000:.1f} MB)"
 
 
@@ -542,7 +543,26 @@ def _markdown(text: str) -> RenderableType:
     drawn = Markdown(text, hyperlinks=False)
     parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
     drawn.parsed = parser.parse(text)  # Rich's own parser, but with HTML read as text
+    for block in drawn.parsed:
+        if block.children:
+            block.children = list(_addresses_shown(block.children))
     return drawn
+
+
+def _addresses_shown(tokens: list[Token]) -> Iterator[Token]:
+    """Inline Markdown tokens with every address in plain sight: an image as its
+    description and address (Rich would draw an icon), an autolink as its address
+    once (Rich would add it again in brackets)."""
+    from markdown_it.token import Token
+
+    for token in tokens:
+        if token.type == "image":
+            text = f"{token.content or 'image'} ({token.attrs.get('src', '')})"
+            yield Token("text", "", 0, content=text)
+        elif token.type in ("link_open", "link_close") and token.markup == "autolink":
+            continue  # its text is its address
+        else:
+            yield token
 
 
 class RichRenderer(PlainRenderer):
@@ -626,7 +646,11 @@ class RichRenderer(PlainRenderer):
         from rich.text import Text
 
         table = Table(title=Text(safe(result.title)) if result.title else None)
-        table.add_column("id", style="cyan", overflow="fold")  # whole, over lines if need be
+        # An id is typed back: it is shown whole, on one line when it takes at most a
+        # quarter of the width, else folded over lines (never cut, never the questions).
+        longest = max((len(e.id) for e in result.entries), default=2)
+        fits = min(longest, max(self.console.width // 4, 2))
+        table.add_column("id", style="cyan", overflow="fold", min_width=fits)
         table.add_column("question")
         table.add_column("tags", style="dim")
         for e in result.entries:

@@ -470,10 +470,8 @@ def regular_or_absent(path: Path) -> bool:
 
     try:
         return stat.S_ISREG(path.stat().st_mode)
-    except FileNotFoundError:
-        return True
     except OSError:
-        return False
+        return True  # not there, or not reachable: reading or writing it says why
 
 
 def _refuse_special(target: Path, shown: Path) -> None:
