@@ -53,6 +53,13 @@ def test_an_edit_saved_in_another_encoding_is_kept_byte_for_byte(
     assert f"your edit is kept in {draft}" in result.stderr
     assert b"14 d\xe4ys" in draft.read_bytes()
     assert small_faq.read_bytes() == before
+    # The next edit cannot reopen it, and says so rather than dropping it unseen.
+    again = edit(run, small_faq, FIX, tmp_path, input="y\n")
+    assert again.exit_code == ExitCode.DATA
+    assert again.stderr.startswith(f"faq: {draft}:")
+    assert "not UTF-8 text (byte 0xe4); a refused edit of this entry is kept there" in again.stderr
+    assert b"14 d\xe4ys" in draft.read_bytes()
+    assert small_faq.read_bytes() == before
 
 
 @pytest.mark.usefixtures("terminal")

@@ -38,7 +38,16 @@ def replacing(target: Path, prefix: str) -> Iterator[Path]:
 
 
 def _umask() -> int:
-    mask = os.umask(0o022)  # the only way to read it is to set it: put it back at once
+    """The process's umask: read from /proc where it can be (Linux), else set and put
+    back at once (for a moment another thread's new file would get 022)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 

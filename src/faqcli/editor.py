@@ -79,13 +79,17 @@ class EditorSession:
         return edited
 
     def _kept_text(self) -> str | None:
-        """The text of a refused edit kept earlier, when the user wants it back."""
-        if not self.draft.is_file() or not self.reopen(self.draft):
+        """The text of a refused edit kept earlier, when the user wants it back. A draft
+        that is not UTF-8 text (an editor saved it in another encoding) cannot be opened
+        again, and is never deleted unseen: the user is told to mend it."""
+        if not self.draft.is_file():
             return None
         try:
-            return store.read_text(self.draft)
-        except FaqDataError:
-            return None  # unreadable or not UTF-8: start from the entry as it is
+            text = store.read_text(self.draft)
+        except FaqDataError as err:
+            hint = "a refused edit of this entry is kept there: mend it or delete it"
+            raise FaqDataError(f"{err.message}; {hint}, then edit again") from None
+        return text if self.reopen(self.draft) else None
 
     def keep(self) -> Path | None:
         """Save the editor's text as this entry's draft, when it ran and changed
