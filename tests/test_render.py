@@ -119,6 +119,12 @@ def test_a_narrow_listing_folds_long_ids_and_keeps_the_questions() -> None:
     assert all(len(line) <= 40 for line in text.splitlines())
 
 
+def test_a_streamed_listing_is_drawn_whole_on_a_terminal() -> None:
+    """A large FAQ's entries come from its index as an iterator, to be read once."""
+    text = rich(EntryList(iter((ENTRY, OTHER)), "Shop"))
+    assert "How do I pay?" in text and "Can I get a refund?" in text
+
+
 def test_an_id_that_fits_in_a_quarter_of_the_width_is_never_folded() -> None:
     entries = (Entry("payment-methods", "Which payment methods do you accept?", "A."), OTHER)
     out = io.StringIO()

@@ -646,18 +646,19 @@ class RichRenderer(PlainRenderer):
         from rich.text import Text
 
         table = Table(title=Text(safe(result.title)) if result.title else None)
+        rows = [
+            (safe(e.id), safe(e.question), ", ".join(map(safe, e.tags))) for e in result.entries
+        ]
         # An id is typed back: it is shown whole, on one line when it takes at most a
         # quarter of the width, else folded over lines (never cut, never the questions).
-        longest = max((len(e.id) for e in result.entries), default=2)
+        longest = max((len(entry_id) for entry_id, _, _ in rows), default=2)
         fits = min(longest, max(self.console.width // 4, 2))
         table.add_column("id", style="cyan", overflow="fold", min_width=fits)
         table.add_column("question")
         table.add_column("tags", style="dim")
-        for e in result.entries:
-            table.add_row(
-                Text(safe(e.id)), Text(safe(e.question)), Text(", ".join(map(safe, e.tags)))
-            )
-        if not result.filtered or result.entries:
+        for entry_id, question, tags in rows:
+            table.add_row(Text(entry_id), Text(question), Text(tags))
+        if not result.filtered or rows:  # read once: the entries may be streamed
             self._paged(table)
         self._none_matched(result)
 
