@@ -37,6 +37,29 @@ def replacing(target: Path, prefix: str) -> Iterator[Path]:
     _sync_directory(directory)
 
 
+def remove_leftovers(target: Path, prefix: str, older_than_ns: int = 0) -> None:
+    """Delete the temporary files :func:`replacing` left beside ``target`` for a writer
+    that was killed (``prefix`` as it was given); with ``older_than_ns``, only those
+    last written longer ago than that (a build may still be writing a newer one)."""
+    import re
+    import time
+
+    own = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}\.tmp")  # tempfile.mkstemp's names
+    stale_before = time.time_ns() - older_than_ns
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if own.fullmatch(name):
+            path = target.parent / name
+            try:
+                if not older_than_ns or path.stat().st_mtime_ns < stale_before:
+                    path.unlink()
+            except OSError:
+                continue  # gone already, or not ours to delete: the write goes on
+
+
 def _umask() -> int:
     """The process's umask: read from /proc where it can be (Linux), else set and put
     back at once (for a moment another thread's new file would get 022)."""

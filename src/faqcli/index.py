@@ -674,7 +674,7 @@ def _write(
     import sqlite3
 
     cache.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(cache)
+    atomic.remove_leftovers(cache, cache.name + ".", STALE_BUILD_NS)
     with atomic.replacing(cache, cache.name + ".") as tmp:
         conn = sqlite3.connect(tmp)
         try:
@@ -688,26 +688,6 @@ def _write(
         finally:
             conn.close()
     return writer.acc.size
-
-
-def _remove_stale_builds(cache: Path) -> None:
-    """Delete temporary files of builds of ``cache`` that were killed (see STALE_BUILD_NS)."""
-    import re
-
-    own = re.compile(re.escape(cache.name) + r"\.[a-z0-9_]{8}\.tmp")
-    stale_before = time.time_ns() - STALE_BUILD_NS
-    try:
-        names = os.listdir(cache.parent)
-    except OSError:
-        return
-    for name in names:
-        if own.fullmatch(name):
-            path = cache.parent / name
-            try:
-                if path.stat().st_mtime_ns < stale_before:
-                    path.unlink()
-            except OSError:
-                continue  # gone already, or not ours to delete: the build goes on
 
 
 def _stamps(st: os.stat_result, read_at: int) -> dict[str, str]:

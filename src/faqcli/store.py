@@ -478,37 +478,16 @@ def _refuse_special(target: Path, shown: Path) -> None:
     """Refuse to replace anything but a regular file (a device, a pipe, a folder): a
     FAQ file is only ever a regular file, and renaming over ``/dev/null`` would
     replace the device."""
-    import stat
 
-    try:
-        mode = target.stat().st_mode
-    except OSError:
-        return  # not there yet (or unreadable: the write itself says why)
-    if stat.S_ISDIR(mode):
+    if regular_or_absent(target):
+        return
+    if target.is_dir():
         raise io_error(shown, IsADirectoryError())
-    if not stat.S_ISREG(mode):
-        raise FaqDataError(f"{shown}: not a regular file; a FAQ is written only to a file")
+    raise FaqDataError(f"{shown}: not a regular file; a FAQ is written only to a file")
 
 
 def _temp_prefix(target: Path) -> str:
     return f".{target.name}."
-
-
-def _remove_stale_temps(target: Path) -> None:
-    """Delete the temporary files that writers of ``target`` killed mid-write left
-    behind. Called with the file's lock held, so no live writer owns one."""
-    # tempfile.mkstemp's names: the prefix, eight characters of its alphabet, the suffix.
-    own = re.compile(re.escape(_temp_prefix(target)) + r"[a-z0-9_]{8}\.tmp")
-    try:
-        names = os.listdir(target.parent)
-    except OSError:
-        return
-    for name in names:
-        if own.fullmatch(name):
-            try:
-                (target.parent / name).unlink()
-            except OSError:
-                continue  # gone already, or not ours to delete: the write goes on
 
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
@@ -539,7 +518,7 @@ def _locked(path: Path) -> Iterator[Path]:
 def save(path: Path, text: str) -> None:
     """Write a whole new FAQ file (``faq init``), locked like every other write."""
     with _locked(path) as target:
-        _remove_stale_temps(target)
+        atomic.remove_leftovers(target, _temp_prefix(target))  # locked: no writer is live
         write_atomic(path, text)
 
 
@@ -576,7 +555,7 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         yield doc
         out: Any = doc["entries"] if bare else doc
         from_document(out, str(path))
-        _remove_stale_temps(target)
+        atomic.remove_leftovers(target, _temp_prefix(target))  # locked: no writer is live
         write_atomic(path, dump(out, detect_layout(text)))
 
 
