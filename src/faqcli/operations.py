@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from faqcli import store
 from faqcli.engine import DEFAULTS, Index, is_confident, rank
+from faqcli.engine.rank import assess, scored
 from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError, io_error
 from faqcli.model import Entry
 from faqcli.results import (
@@ -77,12 +78,13 @@ def ask(
     question faq does not answer is logged there (``faq ask --log-misses``)."""
     if not question.strip():
         raise UsageError("the question is empty")
-    matches = rank(index, question, limit=max(top, SUGGESTIONS))
+    found = assess(index, question, max(top, SUGGESTIONS))
+    matches = scored(found, index.settings) if found else []
     explanation = None
-    if why and matches:
+    if why and found:
         from faqcli.engine.explanation import explain
 
-        explanation = explain(index, question)
+        explanation = explain(index, question, found)  # the same assessment, not another
     answer = Answer(question, tuple(matches), threshold, top, why, explanation)
     if log is not None and not answer.confident:
         answer = answer._replace(unlogged=log.record(question))

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from faqcli.engine.analysis import Index
 from faqcli.engine.confidence import contributions, weights_for
 from faqcli.engine.meaning import QueryWords, question_words
-from faqcli.engine.rank import Match, assess, scored
+from faqcli.engine.rank import Assessment, Match, assess, scored
 from faqcli.engine.text import stem, words
 from faqcli.model import Entry
 
@@ -63,10 +63,12 @@ class Explanation(NamedTuple):
         return [w.word for w in self.words if not w.in_faq]
 
 
-def explain(index: Index, query: str) -> Explanation | None:
+def explain(index: Index, query: str, found: Assessment | None = None) -> Explanation | None:
     """Why the best entry for ``query`` is the best, and what its score is made of;
-    None when nothing is ranked."""
-    found = assess(index, query, 2)
+    None when nothing is ranked. ``found``: the query's assessment, when the caller
+    has made it already (it is the same however many entries it ranks beyond two)."""
+    if found is None:
+        found = assess(index, query, 2)
     if found is None:
         return None
     matches = scored(found, index.settings)
