@@ -21,7 +21,7 @@ from faqcli.engine import DEFAULTS
 from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.formats import Format
 from faqcli.model import Entry
-from faqcli.render import JsonRenderer, PlainRenderer, Renderer, safe
+from faqcli.render import JsonRenderer, PlainRenderer, Renderer, one_line, safe
 
 if TYPE_CHECKING:
     from faqcli.engine import Index
@@ -133,9 +133,7 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     # One line (the completion protocol's unit), no control characters, and no markup:
     # Typer draws a completion's help as Rich markup.
     return [
-        (e.id, escape(safe(" ".join(e.question.split()))))
-        for e in listing.entries
-        if e.id.startswith(incomplete)
+        (e.id, escape(one_line(e.question))) for e in listing.entries if e.id.startswith(incomplete)
     ]
 
 
@@ -570,8 +568,8 @@ def add(
 ) -> None:
     """Add an entry to the FAQ file (atomic and locked: concurrent adds all land).
 
-    A question an entry already asks (the same words, ignoring case and punctuation) is
-    refused, naming that entry (exit 2), unless --force.
+    A question an entry already asks (the same text but for case, accents, spacing and
+    the punctuation around it) is refused, naming that entry (exit 2), unless --force.
     """
     result = operations.add(
         _source(ctx),

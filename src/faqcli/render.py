@@ -310,8 +310,8 @@ def _unlogged_warning(problem: str) -> str:
     return f"faq: warning: the question was not logged: {safe(problem)}"
 
 
-def _one_line(text: str) -> str:
-    """``text`` safe, and on one line (a logged question may hold line breaks)."""
+def one_line(text: str) -> str:
+    """``text`` safe, and on one line: each run of white space (line breaks too) a space."""
     return safe(" ".join(text.split()))
 
 
@@ -325,9 +325,9 @@ def _when(asked: str) -> str:
 def _miss_lines(group: MissGroup) -> Iterator[tuple[str, str]]:
     """A group of logged questions as (label, text) lines, for both text renderers."""
     first, *others = group.phrasings
-    yield f"{group.times}x", _one_line(first.question)
+    yield f"{group.times}x", one_line(first.question)
     if others:
-        also = "; ".join(f"{_one_line(p.question)} ({p.times}x)" for p in others)
+        also = "; ".join(f"{one_line(p.question)} ({p.times}x)" for p in others)
         yield "also asked as", also
     yield "last asked", _when(group.last_asked)
     if group.answered:
