@@ -637,17 +637,20 @@ def _term_row(
     return (term, following, df, head, docs, impacts, body)
 
 
-def _keyed_rows(keys: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+def _chained(keys: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each key in order with the key after it ("" after the last): a row names the
+    next key, so that a key not found is proved absent (see ``SqliteIndex._absent``)."""
     ordered = sorted(keys)
-    for i, key in enumerate(ordered):
-        following = ordered[i + 1] if i + 1 < len(ordered) else ""
+    return zip(ordered, [*ordered[1:], ""], strict=True)
+
+
+def _keyed_rows(keys: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+    for key, following in _chained(keys):
         yield key, following, _crc(key, following)
 
 
 def _id_rows(ids: dict[str, int]) -> Iterator[tuple[str, str, int, int]]:
-    ordered = sorted(ids)
-    for i, entry_id in enumerate(ordered):
-        following = ordered[i + 1] if i + 1 < len(ordered) else ""
+    for entry_id, following in _chained(ids):
         doc = ids[entry_id]
         yield entry_id, following, doc, _crc(entry_id, following, doc)
 
@@ -696,12 +699,15 @@ def _stamps(st: os.stat_result, read_at: int) -> dict[str, str]:
     ctime, and an editor that saves by renaming makes a new inode). A time too close to
     the read to vouch for it (see RACY_NS) is recorded as UNVERIFIED."""
     trusted = read_at - RACY_NS
-    change = f"{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
     return {
         "source_size": str(st.st_size),
         "source_mtime_ns": str(st.st_mtime_ns) if st.st_mtime_ns < trusted else UNVERIFIED,
-        "source_change": change if st.st_ctime_ns < trusted else UNVERIFIED,
+        "source_change": _change(st) if st.st_ctime_ns < trusted else UNVERIFIED,
     }
+
+
+def _change(st: os.stat_result) -> str:
+    return f"{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
 
 def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
@@ -709,7 +715,7 @@ def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
     return (
         m.get("source_size") == str(st.st_size)
         and m.get("source_mtime_ns") == str(st.st_mtime_ns)
-        and m.get("source_change") == f"{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+        and m.get("source_change") == _change(st)
     )
 
 
