@@ -55,7 +55,7 @@ from faqcli.vectors import Vector
 if TYPE_CHECKING:
     import sqlite3
 
-# sqlite3, hashlib, zlib and tempfile are imported inside the functions that use them:
+# sqlite3 and zlib are imported inside the functions that use them:
 # a small FAQ goes through ``open_index`` and never needs them.
 
 FORMAT = "7"  # change when the layout of the file or the engine's analysis changes
@@ -108,10 +108,7 @@ def default_cache_dir() -> Path:
 
 
 def cache_file(faq_path: Path, cache_dir: Path) -> Path:
-    import hashlib
-
-    key = hashlib.sha256(str(faq_path.resolve()).encode()).hexdigest()[:32]
-    return cache_dir / f"{key}.sqlite"
+    return cache_dir / f"{store.file_key(faq_path)}.sqlite"
 
 
 def _fingerprint(settings: Settings) -> str:
@@ -495,21 +492,6 @@ def _id_check(row: tuple[Any, ...]) -> bool:
     return bool(checksum == _crc(entry_id, next_id, doc))
 
 
-def _file_digest(path: Path) -> str:
-    """The BLAKE2b digest of a file's bytes, read a piece at a time."""
-    import hashlib
-
-    hasher = hashlib.blake2b(digest_size=20)
-    try:
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                hasher.update(chunk)
-    except OSError:
-        store.read_text(path)  # raises the one-line FaqDataError for this file
-        raise
-    return hasher.hexdigest()
-
-
 def _open(
     cache: Path, settings: Settings, recover: Callable[[SqliteIndex], Index]
 ) -> SqliteIndex | None:
@@ -762,7 +744,7 @@ def _current(index: SqliteIndex, st: os.stat_result, faq_path: Path, cache: Path
     stamp) by its content, restamping the index when the content is the same."""
     if _fresh(index, st):
         return True
-    if index.meta.get("source_digest") != _file_digest(faq_path):
+    if index.meta.get("source_digest") != store.file_digest(faq_path):
         return False
     stamps = _stamps(st, time.time_ns())
     if any(index.meta.get(key) != value for key, value in stamps.items()):
@@ -817,7 +799,7 @@ def _build(
             return built, stream.digest
         except store.NotStreamable:
             faq = store.load(faq_path)  # the FAQ's own error, or every entry
-            digest = _file_digest(faq_path)
+            digest = store.file_digest(faq_path)
             built = _write_from(faq, faq_path, st, cache, settings, report, digest)
             return built, digest
     except (OSError, sqlite3.Error) as exc:
@@ -825,7 +807,7 @@ def _build(
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         reason = f"{cache.parent}: cannot write the index there ({why})"
         built = Built(MemoryIndex(faq.entries, settings), None, len(faq.entries), 0, reason)
-        return built, _file_digest(faq_path)
+        return built, store.file_digest(faq_path)
     finally:
         if report:
             report.finished()

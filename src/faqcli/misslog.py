@@ -13,7 +13,6 @@ warning while the question is answered as ever.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -36,9 +35,10 @@ MAX_LOGGED = 1000  # questions kept per FAQ: the newest; the oldest are dropped
 MAX_BYTES = 16 * 1024 * 1024
 MIN_LINE = 40  # bytes of the shortest logged line: a log smaller than limit x this is short
 LOCK_TIMEOUT = 5.0  # seconds: a question is answered without waiting long for the log
-# Two questions whose letter sequences (3- to 5-grams of their content words: "how do
-# I" says nothing of what is asked) have at least this cosine are one group: typos,
-# reordered words, a word more or less ("is there parking", "do you have parking?").
+# Two questions whose letter sequences (3- to 5-grams of their content words' stems in
+# alphabetical order: "how do I" says nothing of what is asked) have at least this
+# cosine are one group: typos, other word orders and forms, a word more or less ("is
+# there parking", "do you have parking?").
 GROUP_SIMILARITY = 0.5
 
 
@@ -51,8 +51,7 @@ class Logged(NamedTuple):
 
 def log_path(faq_path: Path) -> Path:
     """The log of the FAQ at ``faq_path``."""
-    key = hashlib.sha256(str(faq_path.resolve()).encode()).hexdigest()[:32]
-    return store.user_data_dir() / "misses" / f"{key}.jsonl"
+    return store.user_data_dir() / "misses" / f"{store.file_key(faq_path)}.jsonl"
 
 
 class MissLog:

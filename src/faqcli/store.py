@@ -64,6 +64,33 @@ def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None)
     return FaqSource(bundled_path(), "bundled default (read-only)", bundled=True)
 
 
+def file_key(path: Path) -> str:
+    """The name of faq's own files about the FAQ at ``path`` (its persisted index, its
+    log of unanswered questions): a hash of its resolved path."""
+    import hashlib
+
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+
+
+def file_digest(path: Path) -> str:
+    """The digest of a FAQ file's bytes, as :class:`EntryStream` computes it while it
+    reads (a persisted index records it, to tell a touched FAQ from a changed one)."""
+    hasher = _content_hasher()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                hasher.update(chunk)
+    except OSError as exc:
+        raise io_error(path, exc) from None
+    return str(hasher.hexdigest())
+
+
+def _content_hasher() -> Any:
+    import hashlib
+
+    return hashlib.blake2b(digest_size=20)
+
+
 def read_text(path: Path) -> str:
     """The file's text, or a one-line error saying why it cannot be read."""
     return decode_text(read_bytes(path), str(path))
@@ -623,7 +650,6 @@ class EntryStream:
 
     def __iter__(self) -> Iterator[Entry]:
         import codecs
-        import hashlib
 
         try:
             f = open(self.path, "rb")  # noqa: SIM115 - closed below, also on error
@@ -632,7 +658,7 @@ class EntryStream:
         with f:
             self._file = f
             self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-            self._hasher = hashlib.blake2b(digest_size=20)
+            self._hasher = _content_hasher()
             yield from self._document()
             self._skip_ws()
             if self._peek():
