@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from faqcli.engine.meaning import Meaning, QueryWords, WordVectorMeaning, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
@@ -255,6 +255,20 @@ def analyse(
 CACHED_ENTRIES = 2_000
 
 
+_T = TypeVar("_T")
+
+
+def _kept(cache: dict[int, _T], doc: int, limit: int, compute: Callable[[int], _T]) -> _T:
+    """``cache[doc]``, computed by ``compute(doc)`` when it is not there; a cache that
+    holds ``limit`` entries is emptied first (those ranked lately are met again)."""
+    found = cache.get(doc)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[doc] = compute(doc)
+    return found
+
+
 class Index(ABC):
     """What ranking needs to know about a FAQ (see the module's docstring)."""
 
@@ -287,15 +301,9 @@ class Index(ABC):
     def features(self, doc: int) -> Features:
         """Entry ``doc``'s terms with their impact, kept for the entries ranked lately
         (up to ``cache_size``: a batch of questions, or ``faq check``, meets them again)."""
-        cache = self._features
-        if cache is None:
-            cache = self._features = {}
-        found = cache.get(doc)
-        if found is None:
-            if len(cache) >= self.cache_size:
-                cache.clear()
-            found = cache[doc] = self.entry_features(doc)
-        return found
+        if self._features is None:
+            self._features = {}
+        return _kept(self._features, doc, self.cache_size, self.entry_features)
 
     @abstractmethod
     def entry(self, doc: int) -> Entry:
@@ -332,16 +340,13 @@ class Index(ABC):
     def question_grams(self, doc: int) -> list[Counter[str]]:
         """The letter sequences of entry ``doc``'s question and each alternate, kept
         for the entries ranked lately (a batch of questions meets the same ones)."""
-        cache = self._grams
-        if cache is None:
-            cache = self._grams = {}
-        found = cache.get(doc)
-        if found is None:
-            if len(cache) >= self.cache_size:
-                cache.clear()
-            entry = self.entry(doc)
-            found = cache[doc] = [char_grams(p) for p in (entry.question, *entry.alternates)]
-        return found
+        if self._grams is None:
+            self._grams = {}
+        return _kept(self._grams, doc, self.cache_size, self._question_grams)
+
+    def _question_grams(self, doc: int) -> list[Counter[str]]:
+        entry = self.entry(doc)
+        return [char_grams(p) for p in (entry.question, *entry.alternates)]
 
     def entry_meaning(self, doc: int) -> Vector | None:
         """Entry ``doc``'s meaning (``Meaning.entry``), computed once per index: a query
