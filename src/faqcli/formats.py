@@ -339,8 +339,9 @@ def merge(
 
     With ``update``, an incoming entry that is a duplicate of an existing one (by id;
     without an id, by its question) and differs from it replaces it, keeping the fields
-    faq does not know that the import does not name; one that does not differ is skipped
-    as unchanged."""
+    faq does not know that the import does not name, and the tags and alternates its
+    file cannot hold (``Raw.carries``); one that does not differ is skipped as
+    unchanged."""
     ids = {str(e["id"]) for e in existing if isinstance(e, dict) and e.get("id")}
     questions = {
         question_key(e["question"]): str(e.get("id") or e["question"])
