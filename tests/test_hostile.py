@@ -245,6 +245,31 @@ def test_an_escaped_surrogate_pair_is_one_character(run: Run, write_faq: Any) ->
     assert "Yes \U0001f600 always." in result.stdout
 
 
+# An escape in the JSON of a CSV cell or of a Markdown file's faq comment: found by the
+# fuzz test, where --dry-run said "would add 1 entry" and the import then failed to write.
+SURROGATE_IMPORTS = {
+    "in.csv": 'question,answer,tags\nHow do I pay?,By card.,"[""\\ud800""]"\n',
+    "in.md": '## How do I pay?\n<!-- faq: {"alternates": ["\\ud800"]} -->\nBy card.\n',
+}
+
+
+@pytest.mark.parametrize("name", SURROGATE_IMPORTS)
+@pytest.mark.parametrize("dry", [True, False], ids=["dry-run", "import"])
+def test_an_import_with_a_lone_surrogate_is_refused_naming_its_line(
+    run: Run, small_faq: Path, tmp_path: Path, name: str, dry: bool
+) -> None:
+    source = tmp_path / name
+    source.write_text(SURROGATE_IMPORTS[name], encoding="utf-8")
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "import", *(["--dry-run"] if dry else []), str(source))
+    assert result.exit_code == ExitCode.DATA
+    line = 2 if name == "in.csv" else 1
+    assert result.stderr == (
+        f"faq: {source}:{line}: not Unicode text: a lone surrogate \\ud800 (half of a character)\n"
+    )
+    assert small_faq.read_bytes() == before
+
+
 def test_write_atomic_refuses_text_that_is_not_unicode_and_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(FaqDataError, match=r"cannot write: not Unicode text"):
         store.write_atomic(tmp_path / "faq.json", '[{"question": "\ud800"}]')

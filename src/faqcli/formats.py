@@ -374,12 +374,20 @@ def merge(
 
 def _incoming(fields: dict[str, Any], where: str) -> dict[str, Any]:
     """An entry to import, checked as the FAQ file will check it, so that an error
-    names this file and line, and --dry-run finds what the import would refuse."""
+    names this file and line, and --dry-run finds what the import would refuse.
+    A lone surrogate anywhere in it (a ``\\ud800`` escape in a JSON cell or a faq
+    comment: half of a character) is refused here, since no file could hold it."""
     entry = dict(fields)
     for key in ("question", "answer"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise FaqDataError(f"{where}: the {key} is missing or blank")
     store.check_entry(entry, _at(where))
+    try:
+        json.dumps(entry, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(exc.object[exc.start])
+        msg = f"{where}: not Unicode text: a lone surrogate \\u{code:04x}"
+        raise FaqDataError(f"{msg} (half of a character)") from None
     return entry
 
 
