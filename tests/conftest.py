@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from faqcli.cli import app
+
+# The test command draws the same Hypothesis examples on every run, so that it passes or
+# fails on the code and not on the draw (a bug one draw in fifty finds would fail one
+# run in fifty, on whoever ran it). Searching for new failures is a run by hand:
+# FAQ_FUZZ_EXAMPLES=N draws N new random examples per test each time (tests/test_fuzz.py).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("FAQ_FUZZ_EXAMPLES") else "repeatable")
 
 SMALL_FAQ: dict[str, Any] = {
     "title": "Support desk",

@@ -14,12 +14,15 @@ it cannot encode raises instead of slipping through. Arguments are made from byt
 the way Python makes ``sys.argv`` (``os.fsdecode``), so invalid UTF-8 arrives as lone
 surrogates just as from a shell.
 
-In CI each test tries a bounded number of examples (the whole file takes some
-seconds). For a longer run by hand, set FAQ_FUZZ_EXAMPLES, the examples per test:
+In the test command each test tries a bounded number of examples, the same ones on
+every run (tests/conftest.py: derandomized, so a run passes or fails on the code, not on
+the draw). To search for new failures, run it by hand with FAQ_FUZZ_EXAMPLES, the
+examples per test, which draws new random examples each time:
 
     FAQ_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz.py
 
-Hypothesis keeps any failing example in .hypothesis/ and replays it first next time.
+Hypothesis keeps any failing example of such a run in .hypothesis/ and replays it first
+next time; a failure found so is fixed with a test of its own (test_hostile.py).
 """
 
 from __future__ import annotations
