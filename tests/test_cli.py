@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -209,6 +210,20 @@ def test_every_command_has_help_with_an_example(run: Run, command: str) -> None:
     assert result.exit_code == 0
     assert "Examples" in result.stdout
     assert re.search(rf"faq (--faq \S+ )?{command}", result.stdout)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_paragraphs_fill_an_80_column_terminal(run: Run, command: str) -> None:
+    """Each line of a command's description is as full as the next word allows: Typer
+    keeps a docstring's own line breaks, which on 80 columns left a word alone on a
+    line after every docstring line longer than the terminal."""
+    result = run(command, "--help", env={"COLUMNS": "80"})
+    text = result.stdout.split("Usage:", 1)[1].split("\u256d", 1)[0]  # up to the first box
+    lines = [line.rstrip() for line in text.splitlines()[1:]]
+    for line, after in itertools.pairwise(lines):
+        if line.strip() and after.strip():
+            room = 80 - 2 - len(line)  # Rich pads one column on each side
+            assert len(after.split()[0]) >= room, (line, after)
 
 
 def test_top_level_help_lists_every_command(run: Run) -> None:

@@ -5,6 +5,7 @@ look, in ``faqcli.render``."""
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import os
 import re
@@ -744,6 +745,20 @@ def export(
 ) -> None:
     """Write the whole FAQ to stdout in another format (faq import reads it back)."""
     _finish(operations.export(_source(ctx), fmt))
+
+
+def _paragraphs_as_lines(typer_app: typer.Typer) -> None:
+    """Give each command's help with every paragraph on one line, for Rich to wrap to
+    the terminal: Typer keeps a docstring's line breaks, so on 80 columns a line of 84
+    characters would leave its last word alone on a line of its own."""
+    for info in typer_app.registered_commands:
+        doc = info.help or (info.callback and info.callback.__doc__)
+        if doc:
+            paragraphs = inspect.cleandoc(doc).split("\n\n")
+            info.help = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+_paragraphs_as_lines(app)
 
 
 def main() -> None:
