@@ -236,3 +236,38 @@ def test_edit_refuses_when_the_entry_was_changed_meanwhile(
     assert result.exit_code == ExitCode.DATA
     assert "entry 'refund' was changed meanwhile; nothing changed" in result.stderr
     assert store.load(small_faq).get("refund").answer == "Changed by a colleague."  # type: ignore[union-attr]
+
+
+def test_a_json_import_entry_without_an_id_is_matched_by_question_not_by_a_derived_id(
+    run: Run, write_faq: Any, tmp_path: Path
+) -> None:
+    """Its id in its own file would be derived from its question; here that id names an
+    unrelated entry, which was skipped against, or replaced with --update."""
+    taken = {"id": "how-do-i-pay", "question": "Which cards are taken?", "answer": "All."}
+    path = write_faq({"entries": [taken]})
+    source = tmp_path / "in.json"
+    source.write_text('[{"question": "How do I pay?", "answer": "At the front desk."}]\n')
+    for update in ([], ["--update"]):
+        dry = run("--faq", str(path), "import", *update, "--dry-run", str(source))
+        assert dry.stdout.startswith("would add 1 entry"), dry.stdout
+    result = run("--faq", str(path), "import", "--update", str(source))
+    assert result.exit_code == 0
+    entries = store.load(path).entries
+    assert [(e.id, e.question) for e in entries] == [
+        ("how-do-i-pay", "Which cards are taken?"),
+        ("how-do-i-pay-2", "How do I pay?"),
+    ]
+
+
+@pytest.mark.parametrize("why", ["read-only", "bundled"])
+def test_import_dry_run_refuses_what_the_import_would(
+    run: Run, small_faq: Path, tmp_path: Path, why: str
+) -> None:
+    source = tmp_path / "new.txt"
+    source.write_text("-\nA brand new question?\nWith an answer here.\n", encoding="utf-8")
+    target = ["--faq", str(small_faq)] if why == "read-only" else []
+    small_faq.chmod(0o444)
+    results = [run(*target, "import", *dry, str(source)) for dry in (["--dry-run"], [])]
+    assert [r.exit_code for r in results] == [ExitCode.DATA, ExitCode.DATA]
+    assert results[0].stderr == results[1].stderr
+    assert why in results[0].stderr

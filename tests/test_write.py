@@ -166,3 +166,42 @@ def test_writer_killed_mid_write_leaves_a_valid_file(tmp_path: Path) -> None:
         proc.kill()
         proc.wait()
         assert len(store.load(path).entries) == 1
+
+
+NULL_ID_FAQ = {
+    "entries": [
+        {"id": None, "question": "How do I pay?", "answer": "By card only."},
+        {"id": "other", "question": "Where is the office?", "answer": "In the city centre."},
+    ]
+}
+
+
+def test_an_entry_with_a_null_id_is_named_and_written_as_one_without(
+    run: Run, write_faq: Callable[[Any], Path]
+) -> None:
+    """``"id": null`` is a missing id: the derived one is what list shows, what edit and
+    remove find, and what the first write stores (it was left null, so that the entry
+    could be listed but never edited, and import --update replaced it by an entry with
+    the id "None")."""
+    path = write_faq(NULL_ID_FAQ)
+    assert run("--faq", str(path), "list").stdout.split("\t")[0] == "how-do-i-pay"
+    assert run("--faq", str(path), "edit", "how-do-i-pay", "-a", "By card or cash.").exit_code == 0
+    entries = json.loads(path.read_text(encoding="utf-8"))["entries"]
+    paid = {"id": "how-do-i-pay", "question": "How do I pay?", "answer": "By card or cash."}
+    assert entries[0] == paid
+    assert run("--faq", str(path), "remove", "how-do-i-pay", "--yes").exit_code == 0
+    assert [e.id for e in store.load(path).entries] == ["other"]
+
+
+def test_an_edit_that_drops_the_id_keeps_the_entry_s_own(
+    run: Run, write_faq: Callable[[Any], Path]
+) -> None:
+    from faqcli import operations
+
+    path = write_faq({"entries": [{"id": "pay", "question": "How do I pay?", "answer": "Card."}]})
+    source = store.FaqSource(path, "--faq")
+    for dropped in ({"id": None}, {}):
+        new = {"question": "How do I pay now?", "answer": "Card or cash.", **dropped}
+        changed = operations.edit(source, "pay", replace=lambda _entry, new=new: new)
+        assert changed.entry_id == "pay"
+        assert json.loads(path.read_text(encoding="utf-8"))["entries"][0]["id"] == "pay"

@@ -299,8 +299,19 @@ def _parse_md(text: str, name: str) -> list[Raw]:
 
 
 def _parse_json(text: str, name: str) -> list[Raw]:
-    faq = store.parse(text, name)
-    return [Raw(e.to_dict()) for e in faq.entries]
+    """The entries of a FAQ JSON file. One without an id stays without: the id it would
+    be given in its own file means nothing here, so it is matched by its question and
+    given an id unique in the FAQ it joins, as from any other format."""
+    raw = store.decode(text, name)
+    faq = store.from_document(raw, name, text)
+    listed = raw if isinstance(raw, list) else raw["entries"]
+    out = []
+    for given, entry in zip(listed, faq.entries, strict=True):
+        fields = entry.to_dict()
+        if given.get("id") is None:
+            del fields["id"]
+        out.append(Raw(fields))
+    return out
 
 
 class Merge(NamedTuple):

@@ -251,6 +251,8 @@ def edit(
     current = store.find(store.load(source.path), entry_id)
     if replace is not None:
         new = replace(current.to_dict())
+        if isinstance(new, dict) and new.get("id") is None:  # no id given: it keeps its own
+            new = {**new, "id": entry_id} if "id" in new else {"id": entry_id, **new}
     else:
         new = current.to_dict()
         if question is not None:
@@ -311,6 +313,7 @@ def import_entries(
 
     incoming = formats.parse(text, fmt, name)
     if dry_run:
+        store.check_writable(source)  # what the import would refuse, the dry run refuses
         current = [e.to_dict() for e in store.load(source.path).entries]
         merged = formats.merge(current, incoming, name, update=update)
     else:

@@ -561,11 +561,7 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     fields and key order are kept because the raw JSON is edited, not rebuilt from
     entries.
     """
-    if source.bundled:
-        raise FaqDataError(
-            f"{source.path}: the bundled FAQ is read-only; run 'faq init' to make your "
-            "own copy, or pass --faq PATH"
-        )
+    check_writable(source)
     path = source.path
     with _locked(path) as target:
         text = read_text(path)
@@ -573,17 +569,39 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         faq = from_document(raw, str(path), text)  # refuse to edit a file already invalid
         bare = isinstance(raw, list)
         doc: dict[str, Any] = {"entries": raw} if bare else raw
-        # Entries without an id get the one derived for them written down, so that ids
-        # stay put whatever is added or changed later.
-        doc["entries"] = [
-            e if e.get("id") else {"id": entry.id, **e}
-            for e, entry in zip(doc["entries"], faq.entries, strict=True)
-        ]
+        doc["entries"] = _with_ids(doc["entries"], faq)
         yield doc
+        checked = from_document(doc["entries"] if bare else doc, str(path))
+        doc["entries"] = _with_ids(doc["entries"], checked)
         out: Any = doc["entries"] if bare else doc
-        from_document(out, str(path))
         atomic.remove_leftovers(target, _temp_prefix(target))  # locked: no writer is live
         write_atomic(path, dump(out, detect_layout(text)))
+
+
+def _with_ids(raw_entries: list[Any], faq: Faq) -> list[Any]:
+    """The raw entries, each with its id: one without (no "id", or "id": null) gets the
+    one derived for it written down, so that ids stay put whatever is added or changed
+    later, and a write never keeps an entry that only reading can name."""
+    out = []
+    for raw, entry in zip(raw_entries, faq.entries, strict=True):
+        if raw.get("id") is None:
+            raw = {**raw, "id": entry.id} if "id" in raw else {"id": entry.id, **raw}
+        out.append(raw)
+    return out
+
+
+def check_writable(source: FaqSource) -> None:
+    """Refuse, as a write would, a FAQ that cannot be written: the bundled one, a file
+    marked read-only or one the user may not write, anything but a regular file. A
+    write checks again under its lock; ``import --dry-run`` checks only this."""
+    if source.bundled:
+        raise FaqDataError(
+            f"{source.path}: the bundled FAQ is read-only; run 'faq init' to make your "
+            "own copy, or pass --faq PATH"
+        )
+    target = Path(os.path.realpath(source.path))
+    _refuse_special(target, source.path)
+    _refuse_read_only(target, source.path)
 
 
 def find(faq: Faq, entry_id: str) -> Entry:
