@@ -95,7 +95,7 @@ def render(entries: Sequence[Entry], fmt: Format, title: str | None = None) -> s
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split("\n"))
+    return " ".join(text.replace("\r\n", "\n").split("\n"))
 
 
 def _escape(line: str, pattern: re.Pattern[str]) -> str:
@@ -106,8 +106,9 @@ def _unescape(line: str, pattern: re.Pattern[str]) -> str:
     return line[1:] if pattern.match(line) else line
 
 
-# Lines that are a block separator once any leading backslashes are removed.
-_SEED_LINE = re.compile(r"^\\*-$")
+# Lines that are a block separator once any leading backslashes are removed (and, on
+# export, once a \r\n is read as \n).
+_SEED_LINE = re.compile(r"^\\*-\r?$")
 _SEED_ESCAPED = re.compile(r"^\\+-$")
 _MD_LINE = re.compile(r"^\\*#")
 _MD_ESCAPED = re.compile(r"^\\+#")
