@@ -183,6 +183,25 @@ def test_paths_with_control_characters_print_safely(run: Run, tmp_path: Path) ->
     assert_safe(created.stderr)
 
 
+def test_a_faq_whose_name_is_not_utf8_is_indexed_logged_and_edited(
+    run: Run, tmp_path: Path
+) -> None:
+    """A file name is bytes: one that is not UTF-8 (a Latin-1 name) reaches Python with
+    lone surrogates, which the index's and the misses log's names and the index's record
+    of its source could not encode (a traceback)."""
+    from .test_index import make_faq
+
+    path = make_faq(tmp_path / os.fsdecode(b"caf\xe9.json"))  # indexed: 64 KiB or more
+    for args in (("index",), ("ask", "--log-misses", "zzzq qqq"), ("misses",), ("check",)):
+        result = run("--faq", str(path), *args)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert "zzzq qqq" in run("--faq", str(path), "misses").stdout
+    unknown = run("--faq", str(path), "edit", os.fsdecode(b"\xff"))
+    assert unknown.exit_code == ExitCode.NO_MATCH
+    assert_safe(unknown.stderr)
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

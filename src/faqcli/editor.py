@@ -38,7 +38,8 @@ def draft_path(faq_path: Path, entry_id: str) -> Path:
     """Where a refused edit of ``entry_id`` in the FAQ at ``faq_path`` is kept: a file
     named after the entry, with a key of the FAQ's resolved path and the id (so that two
     FAQs, or two ids with one slug, never share one)."""
-    key = hashlib.sha256(f"{faq_path.resolve()}\0{entry_id}".encode()).hexdigest()[:12]
+    named = os.fsencode(faq_path.resolve()) + b"\0" + entry_id.encode("utf-8", "surrogatepass")
+    key = hashlib.sha256(named).hexdigest()[:12]
     return store.user_data_dir() / "drafts" / f"{store.slugify(entry_id)}-{key}.json"
 
 

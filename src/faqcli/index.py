@@ -835,7 +835,8 @@ def _write_from(
     def meta() -> dict[str, str]:
         return {
             "fingerprint": _fingerprint(settings),
-            "source": str(faq_path.resolve()),
+            # for messages only; a name that is not UTF-8 is shown with U+FFFD
+            "source": os.fsencode(faq_path.resolve()).decode("utf-8", "replace"),
             **_stamps(st, read_at),
             "source_digest": digest or getattr(source, "digest", ""),
         }

@@ -66,10 +66,11 @@ def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None)
 
 def file_key(path: Path) -> str:
     """The name of faq's own files about the FAQ at ``path`` (its persisted index, its
-    log of unanswered questions): a hash of its resolved path."""
+    log of unanswered questions): a hash of its resolved path, as the bytes the system
+    names it by (a name need not be UTF-8)."""
     import hashlib
 
-    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    return hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:32]
 
 
 def file_digest(path: Path) -> str:
