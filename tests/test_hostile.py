@@ -779,3 +779,58 @@ def test_ask_stdin_reads_no_more_of_a_line_than_it_answers(
     docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [len(d["query"]) for d in docs] == [2000, len("how do I reset my password")]
     assert docs[1]["answer"]["id"] == "reset-password"
+
+
+def _nested(depth: int, top: bool) -> str:
+    """A FAQ with an unknown field nesting lists ``depth`` deep, in its entry or beside
+    its entries."""
+    field = '"x": ' + "[" * depth + "]" * depth
+    entry = '{"id": "deep", "question": "What is deep nesting?", "answer": "Nested lists."'
+    if top:
+        return f'{{"entries": [{entry}}}], {field}}}'
+    return f"[{entry}, {field}}}]"
+
+
+@pytest.mark.parametrize("top", [False, True], ids=["in an entry", "beside the entries"])
+@pytest.mark.parametrize("depth", [100, 101, 973, 5000])
+def test_every_command_reads_a_deeply_nested_field_alike(
+    run: Run, write_faq: Any, tmp_path: Path, depth: int, top: bool
+) -> None:
+    """One fixed limit: Python's parser gives up where the call stack ends, which
+    differs by command, so a file nested 973 deep was listed and written, then refused
+    by ask (the index is built from the file streamed, another reader)."""
+    path = write_faq(_nested(depth, top))
+    codes = {
+        args: run("--faq", str(path), *args).exit_code
+        for args in (("list",), ("ask", "deep", "nesting"), ("show", "deep"), ("index",))
+    }
+    fine = depth <= 100
+    assert set(codes.values()) == {0 if fine else ExitCode.DATA}, codes
+    check = run("--faq", str(path), "check")
+    assert ("over 100 deep" in check.stdout) is not fine
+    source = tmp_path / "in.json"
+    source.write_text(_nested(depth, top=False), encoding="utf-8")
+    imported = run("--faq", str(write_faq([])), "import", str(source))
+    assert imported.exit_code == (0 if fine else ExitCode.DATA)
+
+
+def test_files_nested_near_python_s_limit_are_refused_by_list_and_ask_alike(
+    tmp_path: Path,
+) -> None:
+    """As run from a shell: near 970 levels ``faq list`` read a file (and a write wrote
+    it back) that ``faq ask``, deeper in the call stack when it parses, refused; where
+    the two parted depends on how faq is started, hence a few depths."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    path = tmp_path / "faq.json"
+    for depth in (960, 965, 970, 973):
+        path.write_text(_nested(depth, top=False), encoding="utf-8")
+        codes = [
+            subprocess.run(
+                [sys.executable, "-m", "faqcli", "--faq", str(path), *args],
+                capture_output=True,
+                env=env,
+                check=False,
+            ).returncode
+            for args in (["list"], ["ask", "deep", "nesting"])
+        ]
+        assert codes == [ExitCode.DATA, ExitCode.DATA], depth

@@ -171,7 +171,8 @@ def decode(text: str, name: str) -> Any:
         msg = f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
         raise FaqDataError(msg) from None
     except RecursionError:
-        raise FaqDataError(f"{name}: malformed JSON: nested too deeply") from None
+        msg = f"{name}: it nests lists or objects over {NESTING_MAX} deep"
+        raise FaqDataError(msg) from None
     lone = _lone_surrogate(text)
     if lone is not None:
         offset, code = lone
@@ -226,6 +227,10 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
         if raw_title is not None and not isinstance(raw_title, str):
             raise FaqDataError(f"{name}: 'title' must be a string, not {_kind(raw_title)}")
         title = raw_title
+        for key, value in doc.items():
+            if key not in ("entries", "title") and nested_too_deeply(value):
+                msg = f"{name}: field {key!r} nests lists or objects over {NESTING_MAX} deep"
+                raise FaqDataError(msg)
     else:
         msg = f"{name}: top level must be a list of entries or an object with 'entries'"
         raise FaqDataError(f"{msg}, not {_kind(doc)}")
@@ -279,6 +284,9 @@ def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
             raise fail(f"field '{key}' must be a list of strings")
         lists[key] = tuple(v for v in value if v.strip())
     extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
+    for key, value in extra.items():
+        if nested_too_deeply(value):
+            raise fail(f"field {key!r} nests lists or objects over {NESTING_MAX} deep")
     return Entry(
         id=raw_id if isinstance(raw_id, str) else "",
         question=values["question"],
@@ -287,6 +295,26 @@ def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
         tags=lists["tags"],
         extra=extra,
     )
+
+
+# How deep an unknown field may nest lists and objects. JSON's grammar has no limit and
+# Python's parser stops where the call stack ends, which depends on what called it: a
+# file one command read, another refused. Far below that, this is the same everywhere.
+NESTING_MAX = 100
+
+
+def nested_too_deeply(value: Any) -> bool:
+    """Whether ``value`` nests lists or objects more than ``NESTING_MAX`` deep."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > NESTING_MAX:
+                return True
+            stack.extend(
+                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
+    return False
 
 
 ID_MAX = 200  # characters: room for any id a person types, none for a pasted paragraph
@@ -753,6 +781,8 @@ class EntryStream:
                 yield from self._entries()
             else:
                 value, _ = self._value()
+                if nested_too_deeply(value):
+                    raise NotStreamable("a field nested too deeply")  # read whole: refused
                 if key == "title":
                     if value is not None and not isinstance(value, str):
                         raise NotStreamable("a title that is not text")
