@@ -834,3 +834,38 @@ def test_files_nested_near_python_s_limit_are_refused_by_list_and_ask_alike(
             for args in (["list"], ["ask", "deep", "nesting"])
         ]
         assert codes == [ExitCode.DATA, ExitCode.DATA], depth
+
+
+NOT_JSON_NUMBERS = {
+    "NaN": "NaN is not a JSON number",
+    "-Infinity": "-Infinity is not a JSON number",
+    "1e400": "the number 1e400 is too large",
+    "1" * 5000: "a number of 5000 digits is too long",  # over Python's int conversion limit
+}
+
+
+@pytest.mark.parametrize("number", NOT_JSON_NUMBERS, ids=lambda n: n[:10])
+def test_a_number_json_has_not_got_is_bad_data(
+    run: Run, write_faq: Any, tmp_path: Path, number: str
+) -> None:
+    """Python reads NaN and Infinity, and 1e400 as inf; faq wrote them back as text no
+    other JSON reader takes (its --json output too). An integer of 5000 digits was a
+    traceback."""
+    from .test_index import make_faq
+
+    small = write_faq(
+        f'[{{"id": "a", "question": "What is alpha?", "answer": "First.", "n": {number}}}]'
+    )
+    big = make_faq(tmp_path / "big.json")  # read streamed to build its index
+    doc = json.loads(big.read_text(encoding="utf-8"))
+    big.write_text(json.dumps(doc)[:-1] + f', "n": {number}}}', encoding="utf-8")
+    for path in (small, big):
+        for args in (("list",), ("show", "a", "--json"), ("ask", "alpha"), ("index",)):
+            result = run("--faq", str(path), *args)
+            assert result.exit_code == ExitCode.DATA, (path.name, args)
+            assert result.stderr == f"faq: {path}: {NOT_JSON_NUMBERS[number]}\n"
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(f'{{"query": "alpha", "expected": null, "n": {number}}}\n')
+    valid = write_faq('[{"id": "a", "question": "What is alpha?", "answer": "First."}]')
+    result = run("--faq", str(valid), "eval", str(queries))
+    assert result.stderr == f"faq: {queries}:1: {NOT_JSON_NUMBERS[number]}\n"

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from faqcli import store
 from faqcli.engine import Index, rank
 from faqcli.errors import FaqDataError
 
@@ -129,9 +130,11 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = store.loads(line)
         except json.JSONDecodeError as exc:
             raise FaqDataError(f"{name}:{number}:{exc.colno}: malformed JSON: {exc.msg}") from None
+        except store.NotJsonNumber as exc:
+            raise FaqDataError(f"{name}:{number}: {exc}") from None
         except RecursionError:
             raise FaqDataError(f"{name}:{number}: malformed JSON: nested too deeply") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("query"), str):

@@ -180,8 +180,8 @@ def _list_cell(cell: str, name: str, line: int, column: str) -> list[str]:
         return []
     if cell.startswith("["):
         try:
-            value = json.loads(cell)
-        except (json.JSONDecodeError, RecursionError):
+            value = store.loads(cell)
+        except (ValueError, RecursionError):  # JSONDecodeError and NotJsonNumber
             raise FaqDataError(f"{name}:{line}: column '{column}' is not a JSON list") from None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise FaqDataError(f"{name}:{line}: column '{column}' must list strings")
@@ -288,8 +288,8 @@ def _parse_md(text: str, name: str) -> list[Raw]:
             match = _MD_META.match(line)
             assert match is not None
             try:
-                meta = json.loads(match.group(1))  # an object: the pattern is {...}
-            except (json.JSONDecodeError, RecursionError):
+                meta = store.loads(match.group(1))  # an object: the pattern is {...}
+            except (ValueError, RecursionError):  # JSONDecodeError and NotJsonNumber
                 raise FaqDataError(f"{name}:{number}: unreadable faq comment") from None
             current.fields.update({k: v for k, v in meta.items() if k in ("id", *LISTS)})
             current = current._replace(carries=LISTS)  # faq's comment lists them all

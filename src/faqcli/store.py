@@ -8,6 +8,7 @@ names the file and the place: ``line:column`` for malformed JSON, the entry's nu
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import unicodedata
@@ -158,6 +159,39 @@ def _import_hint(name: str, text: str) -> str | None:
     return f"faq import reads {kind[fmt]}: faq import {shlex.quote(name)}"
 
 
+class NotJsonNumber(ValueError):
+    """A number JSON has not got: NaN, Infinity, a float too large to be one, an
+    integer of more digits than Python converts. Python's reader takes the first ones,
+    and a write would put them back as text no other JSON reader takes."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotJsonNumber(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise NotJsonNumber(f"the number {text[:40]} is too large")
+    return value
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # over sys.get_int_max_str_digits() digits
+        raise NotJsonNumber(f"a number of {len(text)} digits is too long") from None
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite, parse_int=_integer)
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` for text from elsewhere: NaN, Infinity and numbers Python cannot
+    hold are a :class:`NotJsonNumber` (a ValueError) instead of a value or a traceback."""
+    return _DECODER.decode(text)
+
+
 def decode(text: str, name: str) -> Any:
     """The JSON value in ``text``, or a one-line error with its line and column.
 
@@ -166,10 +200,12 @@ def decode(text: str, name: str) -> Any:
     UTF-8, so a FAQ with one could be read but never printed or written back.
     """
     try:
-        value = json.loads(text)
+        value = loads(text)
     except json.JSONDecodeError as exc:
         msg = f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
         raise FaqDataError(msg) from None
+    except NotJsonNumber as exc:
+        raise FaqDataError(f"{name}: {exc}") from None
     except RecursionError:
         msg = f"{name}: it nests lists or objects over {NESTING_MAX} deep"
         raise FaqDataError(msg) from None
@@ -752,6 +788,8 @@ class EntryStream:
                 value, end = _DECODER.raw_decode(self._buf, start)
             except (json.JSONDecodeError, RecursionError):
                 value, end = None, -1
+            except NotJsonNumber:
+                raise NotStreamable("a number JSON has not got") from None  # read whole
             # A value that ends where the text read so far ends may go on (a number).
             if end != -1 and (end < len(self._buf) or self._eof):
                 self._pos = end
@@ -822,6 +860,3 @@ class EntryStream:
                 continue
             self._expect("]")
             return
-
-
-_DECODER = json.JSONDecoder()
