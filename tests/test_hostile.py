@@ -869,3 +869,31 @@ def test_a_number_json_has_not_got_is_bad_data(
     valid = write_faq('[{"id": "a", "question": "What is alpha?", "answer": "First."}]')
     result = run("--faq", str(valid), "eval", str(queries))
     assert result.stderr == f"faq: {queries}:1: {NOT_JSON_NUMBERS[number]}\n"
+
+
+COMPOSED, DECOMPOSED = "caf\u00e9", "cafe\u0301"  # the same on screen
+
+
+def test_ids_that_differ_only_in_how_an_accent_is_composed_are_one_id(
+    run: Run, write_faq: Any, tmp_path: Path
+) -> None:
+    """Two entries listed with the id "café" could not be told apart by the eye, nor
+    typed back: an id is the same id however its characters are composed."""
+    twins = write_faq(
+        [
+            {"id": COMPOSED, "question": "Is the cafe open?", "answer": "Yes, daily."},
+            {"id": DECOMPOSED, "question": "Where is the cafe?", "answer": "Downstairs."},
+        ]
+    )
+    result = run("--faq", str(twins), "list")
+    assert result.exit_code == ExitCode.DATA
+    assert "duplicate id (also entry 1)" in result.stderr
+    path = write_faq([{"id": COMPOSED, "question": "Is the cafe open?", "answer": "Yes."}])
+    source = tmp_path / "in.csv"
+    source.write_text(f"question,answer,id\nWhere is the cafe?,Downstairs.,{DECOMPOSED}\n")
+    imported = run("--faq", str(path), "import", str(source))
+    assert imported.stdout == "added 0 entries, skipped 1 duplicate\n"
+    assert f"id {DECOMPOSED!r} exists already" in imported.stderr
+    added = run("--faq", str(path), "add", "-q", "Where?", "-a", "Here.", "--id", DECOMPOSED)
+    assert added.exit_code == ExitCode.USAGE
+    assert [e.id for e in store.load(path).entries] == [COMPOSED]

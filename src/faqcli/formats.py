@@ -354,13 +354,15 @@ def merge(
     faq does not know that the import does not name, and the tags and alternates its
     file cannot hold (``Raw.carries``); one that does not differ is skipped as
     unchanged."""
-    ids = {str(e["id"]) for e in existing if isinstance(e, dict) and e.get("id")}
+    ids = {store.id_key(str(e["id"])) for e in existing if isinstance(e, dict) and e.get("id")}
     questions = {
         question_key(e["question"]): str(e.get("id") or e["question"])
         for e in existing
         if isinstance(e, dict) and isinstance(e.get("question"), str)
     }
-    positions = {str(e["id"]): i for i, e in enumerate(existing) if isinstance(e, dict)}
+    positions = {
+        store.id_key(str(e["id"])): i for i, e in enumerate(existing) if isinstance(e, dict)
+    }
     merged = Merge([], [], [], [])
     for number, raw in enumerate(incoming, start=1):
         where = f"{name}:{raw.line}" if raw.line else f"{name}: entry {number}"
@@ -370,7 +372,7 @@ def merge(
             entry, raw.carries, key, existing, positions, questions, where, merged
         ):
             continue
-        if entry.get("id") and str(entry["id"]) in ids:
+        if entry.get("id") and store.id_key(str(entry["id"])) in ids:
             merged.skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
             continue
         if key in questions:
@@ -378,7 +380,7 @@ def merge(
             continue
         if not entry.get("id"):
             entry = {"id": store.unique_id(store.slugify(entry["question"]), ids), **entry}
-        ids.add(str(entry["id"]))
+        ids.add(store.id_key(str(entry["id"])))
         questions[key] = str(entry["id"])
         merged.added.append(entry)
     return merged
@@ -417,14 +419,15 @@ def _update(
     id; without an id, same question), record its replacement (or that it is unchanged)
     in ``merged`` and say True; False when it is not one. Tags and alternates the
     file could not hold (not in ``carries``) stay the entry's own."""
-    target = str(entry["id"]) if entry.get("id") else questions.get(key)
-    if target is None or target not in positions:
+    wanted = str(entry["id"]) if entry.get("id") else questions.get(key)
+    if wanted is None or store.id_key(wanted) not in positions:
         return False
+    position = positions[store.id_key(wanted)]
+    old = existing[position]
+    target = str(old["id"])  # the id as it is stored
     if any(target == str(new["id"]) for _, new in merged.updated):
         merged.skipped.append(f"{where}: skipped, {target!r} is updated already")
         return True
-    position = positions[target]
-    old = existing[position]
     new = {"id": target, **{k: v for k, v in entry.items() if k != "id"}}
     own = {k for k in old if k not in store.KNOWN_FIELDS or k in LISTS}
     new.update({k: v for k, v in old.items() if k in own and k not in new and k not in carries})

@@ -193,7 +193,7 @@ def add(
     with store.editing(source) as doc:
         entries = doc["entries"]
         taken = {e["id"] for e in entries}
-        if entry_id is not None and entry_id in taken:
+        if entry_id is not None and store.id_key(entry_id) in {store.id_key(t) for t in taken}:
             raise UsageError(f"an entry with id {entry_id!r} already exists")
         if not force and (same := _asking(entries, question)) is not None:
             msg = f"entry {same['id']!r} already asks this question ({same['question']!r})"
@@ -272,7 +272,8 @@ def edit(
         if store.from_document([entries[position]], str(source.path)).entries[0] != current:
             msg = f"{source.path}: entry {entry_id!r} was changed meanwhile; nothing changed"
             raise FaqDataError(msg)
-        if edited.id != entry_id and edited.id in {e["id"] for e in entries}:
+        others = {store.id_key(e["id"]) for i, e in enumerate(entries) if i != position}
+        if store.id_key(edited.id) in others:
             raise UsageError(f"an entry with id {edited.id!r} already exists")
         entries[position] = new
     return Changed(Change.EDITED, source.path, edited.id)

@@ -275,11 +275,12 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
     seen: dict[str, int] = {}
     for number, raw in enumerate(raw_entries, start=1):
         entry = _entry(raw, number, name, text)
-        if entry.id and entry.id in seen:
+        key = id_key(entry.id)
+        if entry.id and key in seen:
             where = _where(name, text, number, entry.id)
-            msg = f"{where}: duplicate id (also entry {seen[entry.id]})"
+            msg = f"{where}: duplicate id (also entry {seen[key]})"
             raise FaqDataError(msg)
-        seen[entry.id] = number
+        seen[key] = number
         entries.append(entry)
     return Faq(entries=tuple(_fill_ids(entries)), title=title)
 
@@ -363,6 +364,12 @@ _ID_BANNED = {
     "Zl": "line separator",
     "Zp": "paragraph separator",
 }
+
+
+def id_key(value: str) -> str:
+    """What makes two ids the same: their characters, however composed (``café`` typed
+    as one ``é`` or as ``e`` and a combining accent looks the same, so it is one id)."""
+    return unicodedata.normalize("NFC", value)
 
 
 def id_problem(value: str) -> str | None:
@@ -850,9 +857,9 @@ class EntryStream:
                 entry = check_entry(raw, lambda ident: "")
             except FaqDataError:
                 raise NotStreamable("an invalid entry") from None
-            if not entry.id or entry.id in seen:
+            if not entry.id or id_key(entry.id) in seen:
                 raise NotStreamable("an entry without an id, or a duplicate id")
-            seen.add(entry.id)
+            seen.add(id_key(entry.id))
             yield entry
             self._skip_ws()
             if self._peek() == ",":
