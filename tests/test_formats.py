@@ -196,3 +196,10 @@ def test_fields_of_a_json_entry_that_start_with_an_underscore_are_data() -> None
     existing = [{"id": "pay", "question": "How do I pay?", "answer": "Card.", "alternates": ["x"]}]
     merged = formats.merge(existing, [raw], "in.json", update=True)
     assert merged.updated == [(0, entry)]  # the file's list fields replace the entry's
+
+
+@pytest.mark.parametrize("fmt", list(Format)[1:])
+def test_an_empty_faq_exported_in_any_format_imports_as_no_entries(fmt: Format) -> None:
+    """Seed text and Markdown of no entries are empty: their format cannot be told, and
+    need not be (it was "cannot tell its format")."""
+    assert formats.parse(formats.render([], fmt), Format.AUTO, "-") == []

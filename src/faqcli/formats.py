@@ -69,6 +69,8 @@ def parse(text: str, fmt: Format, name: str) -> list[Raw]:
     """The entries of ``text``, unchecked (:func:`merge` checks them)."""
     text = text.lstrip("\ufeff")
     if fmt is Format.AUTO:
+        if not text.strip():  # no entries, in any format (an empty FAQ exported as seed)
+            return []
         fmt = detect(name, text)
     if fmt is not Format.CSV:  # CSV reads both line ends itself, and keeps a quoted \r\n
         text = text.replace("\r\n", "\n")
