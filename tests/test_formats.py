@@ -198,8 +198,14 @@ def test_fields_of_a_json_entry_that_start_with_an_underscore_are_data() -> None
     assert merged.updated == [(0, entry)]  # the file's list fields replace the entry's
 
 
-@pytest.mark.parametrize("fmt", list(Format)[1:])
-def test_an_empty_faq_exported_in_any_format_imports_as_no_entries(fmt: Format) -> None:
-    """Seed text and Markdown of no entries are empty: their format cannot be told, and
-    need not be (it was "cannot tell its format")."""
-    assert formats.parse(formats.render([], fmt), Format.AUTO, "-") == []
+@pytest.mark.parametrize("fmt", [Format.SEED, Format.MD])
+def test_an_empty_faq_exported_as_seed_or_markdown_imports_as_no_entries(fmt: Format) -> None:
+    """Exported, no entries is empty text: named by its format (--format, or a name
+    ending .md), it imports as none; told from its first line, it is an error, since
+    empty input from a pipe is more often a failed fetch than an empty FAQ."""
+    text = formats.render([], fmt)
+    assert text == ""
+    assert formats.parse(text, fmt, "-") == []
+    assert formats.parse(text, Format.AUTO, "empty.md") == []
+    with pytest.raises(FaqDataError, match=r"^<stdin>: it is empty; pass --format"):
+        formats.parse(text, Format.AUTO, "<stdin>")

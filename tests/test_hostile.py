@@ -617,6 +617,26 @@ def test_a_faq_the_user_may_not_write_is_not_rewritten(small_faq: Path, tmp_path
     assert small_faq.read_bytes() == before
 
 
+def test_import_dry_run_refuses_a_faq_in_a_folder_the_user_may_not_write(
+    small_faq: Path, tmp_path: Path
+) -> None:
+    """The import makes a lock file and the new file beside the FAQ; the dry run said
+    "would add 1 entry" where the import then failed."""
+    source = tmp_path / "new.txt"
+    source.write_text("-\nA brand new question?\nWith an answer here.\n", encoding="utf-8")
+    small_faq.parent.chmod(0o555)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    faq = [sys.executable, "-m", "faqcli", "--faq", str(small_faq), "import"]
+    try:
+        results = [
+            unprivileged.run([*faq, *dry, str(source)], env=env) for dry in (["--dry-run"], [])
+        ]
+    finally:
+        small_faq.parent.chmod(0o755)
+    assert [r.returncode for r in results] == [ExitCode.DATA, ExitCode.DATA]
+    assert results[0].stderr == results[1].stderr == f"faq: {small_faq}: permission denied\n"
+
+
 # --- 12. an unreadable FAQ --------------------------------------------------------------
 
 
@@ -863,12 +883,18 @@ def test_a_number_json_has_not_got_is_bad_data(
         for args in (("list",), ("show", "a", "--json"), ("ask", "alpha"), ("index",)):
             result = run("--faq", str(path), *args)
             assert result.exit_code == ExitCode.DATA, (path.name, args)
-            assert result.stderr == f"faq: {path}: {NOT_JSON_NUMBERS[number]}\n"
+            head = f"faq: {path}:"
+            assert result.stderr.startswith(head), result.stderr
+            assert result.stderr.endswith(f": {NOT_JSON_NUMBERS[number]}\n")
+            line, column = map(int, result.stderr[len(head) :].split(":")[:2])
+            text = path.read_text(encoding="utf-8").split("\n")[line - 1]
+            assert text[column - 1 :].startswith(number)  # the place named is the number's
     queries = tmp_path / "q.jsonl"
     queries.write_text(f'{{"query": "alpha", "expected": null, "n": {number}}}\n')
     valid = write_faq('[{"id": "a", "question": "What is alpha?", "answer": "First."}]')
     result = run("--faq", str(valid), "eval", str(queries))
-    assert result.stderr == f"faq: {queries}:1: {NOT_JSON_NUMBERS[number]}\n"
+    column = len('{"query": "alpha", "expected": null, "n": ') + 1
+    assert result.stderr == f"faq: {queries}:1:{column}: {NOT_JSON_NUMBERS[number]}\n"
 
 
 COMPOSED, DECOMPOSED = "caf\u00e9", "cafe\u0301"  # the same on screen
@@ -897,3 +923,51 @@ def test_ids_that_differ_only_in_how_an_accent_is_composed_are_one_id(
     added = run("--faq", str(path), "add", "-q", "Where?", "-a", "Here.", "--id", DECOMPOSED)
     assert added.exit_code == ExitCode.USAGE
     assert [e.id for e in store.load(path).entries] == [COMPOSED]
+
+
+@pytest.mark.parametrize("stored", [COMPOSED, DECOMPOSED], ids=["stored composed", "decomposed"])
+@pytest.mark.parametrize("big", [False, True], ids=["read whole", "indexed"])
+def test_an_id_is_found_however_its_accent_is_typed(
+    run: Run, write_faq: Any, tmp_path: Path, stored: str, big: bool
+) -> None:
+    from .test_index import make_faq
+
+    typed = DECOMPOSED if stored == COMPOSED else COMPOSED
+    entry = {"id": stored, "question": "Is the cafe open?", "answer": "Yes, daily."}
+    if big:
+        path = make_faq(tmp_path / "big.json")
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps({"entries": [*doc["entries"], entry]}), encoding="utf-8")
+        assert run("--faq", str(path), "index").exit_code == 0
+    else:
+        path = write_faq([entry])
+    shown = run("--faq", str(path), "show", typed, "--json")
+    assert (shown.exit_code, json.loads(shown.stdout or "{}").get("id")) == (0, stored)
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"query": "is the cafe open", "expected": typed}) + "\n")
+    assert run("--faq", str(path), "eval", str(queries)).exit_code == 0
+    edited = run("--faq", str(path), "edit", typed, "-a", "No, closed.")
+    assert edited.exit_code == 0, edited.stderr
+    assert store.load(path).get(stored) == Entry(stored, "Is the cafe open?", "No, closed.")
+    assert run("--faq", str(path), "remove", typed, "--yes").exit_code == 0
+    assert all(e.id != stored for e in store.load(path).entries)
+
+
+@pytest.mark.parametrize("where", ["title", "owner"])
+def test_a_lone_surrogate_beside_the_entries_of_a_big_faq_is_bad_data_too(
+    run: Run, tmp_path: Path, where: str
+) -> None:
+    """The streamed reader that builds the index checked the entries only: the index
+    was built and list printed the title, while export and --no-cache list refused."""
+    from .test_index import make_faq
+
+    path = make_faq(tmp_path / "big.json")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:-1] + f', "{where}": "T\\ud800"}}', encoding="utf-8")
+    results = [
+        run(*cache, "--faq", str(path), *args)
+        for cache in ([], ["--no-cache"])
+        for args in (("list",), ("ask", "how", "do", "I"))
+    ] + [run("--faq", str(path), "index")]
+    assert {r.exit_code for r in results} == {ExitCode.DATA}
+    assert all("lone surrogate \\ud800" in r.stderr for r in results)

@@ -271,3 +271,18 @@ def test_import_dry_run_refuses_what_the_import_would(
     assert [r.exit_code for r in results] == [ExitCode.DATA, ExitCode.DATA]
     assert results[0].stderr == results[1].stderr
     assert why in results[0].stderr
+
+
+def test_a_markdown_comment_with_a_null_id_is_an_entry_without_one(
+    small_faq: Path, tmp_path: Path
+) -> None:
+    from faqcli import operations
+    from faqcli.formats import Format
+
+    text = "".join(
+        f'## Question number {n}?\n<!-- faq: {{"id": null}} -->\n\nAnswer {n}.\n\n' for n in (1, 2)
+    )
+    source = store.FaqSource(small_faq, "--faq")
+    for dry_run in (True, False):
+        imported = operations.import_entries(source, text, "in.md", Format.MD, dry_run=dry_run)
+        assert imported.added == ("question-number-1", "question-number-2")

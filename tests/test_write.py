@@ -13,6 +13,7 @@ from typer.testing import Result
 
 from faqcli import store
 from faqcli.errors import ExitCode
+from faqcli.results import Change
 
 Run = Callable[..., Result]
 
@@ -200,8 +201,9 @@ def test_an_edit_that_drops_the_id_keeps_the_entry_s_own(
 
     path = write_faq({"entries": [{"id": "pay", "question": "How do I pay?", "answer": "Card."}]})
     source = store.FaqSource(path, "--faq")
-    for dropped in ({"id": None}, {}):
-        new = {"question": "How do I pay now?", "answer": "Card or cash.", **dropped}
+    for answer, dropped in (("Card or cash.", {"id": None}), ("Cash only.", {})):
+        new = {"question": "How do I pay now?", "answer": answer, **dropped}
         changed = operations.edit(source, "pay", replace=lambda _entry, new=new: new)
-        assert changed.entry_id == "pay"
-        assert json.loads(path.read_text(encoding="utf-8"))["entries"][0]["id"] == "pay"
+        assert (changed.action, changed.entry_id) == (Change.EDITED, "pay")
+        written = json.loads(path.read_text(encoding="utf-8"))["entries"][0]
+        assert written == {"id": "pay", "question": "How do I pay now?", "answer": answer}

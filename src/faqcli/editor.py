@@ -22,6 +22,7 @@ from typing import Any
 
 from faqcli import store
 from faqcli.errors import FaqDataError, UsageError, io_error
+from faqcli.model import id_key
 
 
 def command() -> str:
@@ -38,8 +39,8 @@ def draft_path(faq_path: Path, entry_id: str) -> Path:
     """Where a refused edit of ``entry_id`` in the FAQ at ``faq_path`` is kept: a file
     named after the entry, with a key of the FAQ's resolved path and the id (so that two
     FAQs, or two ids with one slug, never share one)."""
-    named = os.fsencode(faq_path.resolve()) + b"\0" + entry_id.encode("utf-8", "surrogatepass")
-    key = hashlib.sha256(named).hexdigest()[:12]
+    typed = id_key(entry_id).encode("utf-8", "surrogatepass")  # one id however composed
+    key = hashlib.sha256(os.fsencode(faq_path.resolve()) + b"\0" + typed).hexdigest()[:12]
     return store.user_data_dir() / "drafts" / f"{store.slugify(entry_id)}-{key}.json"
 
 

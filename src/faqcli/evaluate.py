@@ -17,6 +17,7 @@ from typing import NamedTuple
 from faqcli import store
 from faqcli.engine import Index, rank
 from faqcli.errors import FaqDataError
+from faqcli.model import id_key
 
 RANKED = 10  # MRR@10 and hit@5 need the first ten
 KEYS = frozenset({"query", "expected"})
@@ -124,7 +125,9 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
     """JSON Lines of ``{"query": str, "expected": id or null}``; blank lines skipped.
     Anything else on a line (another key, a missing query, an unknown id) is an error
     naming the line: a typo such as ``"id"`` for ``"expected"`` must not silently turn
-    a query into an out-of-scope one."""
+    a query into an out-of-scope one. An id is the FAQ's however its characters are
+    composed (``café``: one ``é`` or ``e`` and an accent)."""
+    stored = {id_key(i): i for i in known_ids}
     out = []
     for number, line in enumerate(text.split("\n"), start=1):  # JSON Lines: \n ends a line
         if not line.strip():
@@ -134,7 +137,8 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
         except json.JSONDecodeError as exc:
             raise FaqDataError(f"{name}:{number}:{exc.colno}: malformed JSON: {exc.msg}") from None
         except store.NotJsonNumber as exc:
-            raise FaqDataError(f"{name}:{number}: {exc}") from None
+            column = exc.place(line).partition(":")[2]
+            raise FaqDataError(f"{name}:{number}:{column or 1}: {exc}") from None
         except RecursionError:
             raise FaqDataError(f"{name}:{number}: malformed JSON: nested too deeply") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("query"), str):
@@ -148,7 +152,9 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
         if expected is not None and not isinstance(expected, str):
             raise FaqDataError(f"{name}:{number}: 'expected' must be an entry id or null")
         if expected is not None and expected not in known_ids:
-            raise FaqDataError(f"{name}:{number}: unknown expected id {expected!r}")
+            expected = stored.get(id_key(expected))  # one id however it is composed
+            if expected is None:
+                raise FaqDataError(f"{name}:{number}: unknown expected id {obj['expected']!r}")
         out.append(LabelledQuery(obj["query"], expected, number))
     return out
 

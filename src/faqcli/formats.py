@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from faqcli import store
 from faqcli.engine.text import normalise
 from faqcli.errors import FaqDataError
-from faqcli.model import Entry
+from faqcli.model import Entry, id_key
 
 LISTS = ("tags", "alternates")  # the fields of an entry that hold lists
 
@@ -62,15 +62,17 @@ def detect(name: str, text: str) -> Format:
         return Format.MD
     if first.lower().startswith("question,") or first.lower().startswith('"question"'):
         return Format.CSV
-    raise FaqDataError(f"{name}: cannot tell its format; pass --format seed, csv, md or json")
+    # Empty input is not taken for no entries: from a pipe, it is more often a failed
+    # fetch (curl -s URL | faq import -); an empty seed or Markdown file, named as one,
+    # imports as none.
+    why = "it is empty" if not text.strip() else "cannot tell its format"
+    raise FaqDataError(f"{name}: {why}; pass --format seed, csv, md or json")
 
 
 def parse(text: str, fmt: Format, name: str) -> list[Raw]:
     """The entries of ``text``, unchecked (:func:`merge` checks them)."""
     text = text.lstrip("\ufeff")
     if fmt is Format.AUTO:
-        if not text.strip():  # no entries, in any format (an empty FAQ exported as seed)
-            return []
         fmt = detect(name, text)
     if fmt is not Format.CSV:  # CSV reads both line ends itself, and keeps a quoted \r\n
         text = text.replace("\r\n", "\n")
@@ -356,15 +358,13 @@ def merge(
     faq does not know that the import does not name, and the tags and alternates its
     file cannot hold (``Raw.carries``); one that does not differ is skipped as
     unchanged."""
-    ids = {store.id_key(str(e["id"])) for e in existing if isinstance(e, dict) and e.get("id")}
+    ids = {id_key(str(e["id"])) for e in existing if isinstance(e, dict) and e.get("id")}
     questions = {
         question_key(e["question"]): str(e.get("id") or e["question"])
         for e in existing
         if isinstance(e, dict) and isinstance(e.get("question"), str)
     }
-    positions = {
-        store.id_key(str(e["id"])): i for i, e in enumerate(existing) if isinstance(e, dict)
-    }
+    positions = {id_key(str(e["id"])): i for i, e in enumerate(existing) if isinstance(e, dict)}
     merged = Merge([], [], [], [])
     for number, raw in enumerate(incoming, start=1):
         where = f"{name}:{raw.line}" if raw.line else f"{name}: entry {number}"
@@ -374,7 +374,7 @@ def merge(
             entry, raw.carries, key, existing, positions, questions, where, merged
         ):
             continue
-        if entry.get("id") and store.id_key(str(entry["id"])) in ids:
+        if entry.get("id") and id_key(str(entry["id"])) in ids:
             merged.skipped.append(f"{where}: skipped, id {entry['id']!r} exists already")
             continue
         if key in questions:
@@ -382,7 +382,7 @@ def merge(
             continue
         if not entry.get("id"):
             entry = {"id": store.unique_id(store.slugify(entry["question"]), ids), **entry}
-        ids.add(store.id_key(str(entry["id"])))
+        ids.add(id_key(str(entry["id"])))
         questions[key] = str(entry["id"])
         merged.added.append(entry)
     return merged
@@ -393,7 +393,7 @@ def _incoming(fields: dict[str, Any], where: str) -> dict[str, Any]:
     names this file and line, and --dry-run finds what the import would refuse.
     A lone surrogate anywhere in it (a ``\\ud800`` escape in a JSON cell or a faq
     comment: half of a character) is refused here, since no file could hold it."""
-    entry = dict(fields)
+    entry = {k: v for k, v in fields.items() if k != "id" or v is not None}  # null: no id
     for key in ("question", "answer"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise FaqDataError(f"{where}: the {key} is missing or blank")
@@ -401,9 +401,7 @@ def _incoming(fields: dict[str, Any], where: str) -> dict[str, Any]:
     try:
         json.dumps(entry, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
-        code = ord(exc.object[exc.start])
-        msg = f"{where}: not Unicode text: a lone surrogate \\u{code:04x}"
-        raise FaqDataError(f"{msg} (half of a character)") from None
+        raise FaqDataError(f"{where}: {store.not_unicode(ord(exc.object[exc.start]))}") from None
     return entry
 
 
@@ -422,9 +420,9 @@ def _update(
     in ``merged`` and say True; False when it is not one. Tags and alternates the
     file could not hold (not in ``carries``) stay the entry's own."""
     wanted = str(entry["id"]) if entry.get("id") else questions.get(key)
-    if wanted is None or store.id_key(wanted) not in positions:
+    if wanted is None or id_key(wanted) not in positions:
         return False
-    position = positions[store.id_key(wanted)]
+    position = positions[id_key(wanted)]
     old = existing[position]
     target = str(old["id"])  # the id as it is stored
     if any(target == str(new["id"]) for _, new in merged.updated):

@@ -49,7 +49,7 @@ from faqcli.engine.analysis import (
 from faqcli.engine.meaning import WordVectorMeaning
 from faqcli.engine.settings import DEFAULTS, Settings
 from faqcli.errors import FaqDataError
-from faqcli.model import Entry, Faq
+from faqcli.model import Entry, Faq, id_forms
 from faqcli.vectors import Vector
 
 if TYPE_CHECKING:
@@ -311,9 +311,11 @@ class SqliteIndex(Index):
                 yield Entry.from_dict(raw)
 
     def find(self, entry_id: str) -> int | None:
-        """The number of the entry with ``entry_id``, or None when there is none."""
+        """The number of the entry with ``entry_id`` (as typed, composed or decomposed:
+        one id however its characters are composed), or None when there is none."""
         try:
-            return self._find(entry_id)
+            found = (self._find(form) for form in id_forms(entry_id))
+            return next((doc for doc in found if doc is not None), None)
         except _DAMAGE:
             raise self._unreadable() from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,18 @@ class Entry:
         return out
 
 
+def id_key(value: str) -> str:
+    """What makes two ids the same: their characters, however composed (``café`` typed
+    as one ``é`` or as ``e`` and a combining accent looks the same, so it is one id)."""
+    return unicodedata.normalize("NFC", value)
+
+
+def id_forms(value: str) -> list[str]:
+    """The spellings an id typed as ``value`` may be stored in: as typed, composed,
+    decomposed (for an index, which looks an id up as stored)."""
+    return list(dict.fromkeys([value, id_key(value), unicodedata.normalize("NFD", value)]))
+
+
 @dataclass(frozen=True)
 class Faq:
     """A FAQ document: an optional title and its entries, in file order."""
@@ -49,8 +62,10 @@ class Faq:
     title: str | None = None
 
     def get(self, entry_id: str) -> Entry | None:
+        """The entry with ``entry_id`` (however its characters are composed), or None."""
+        key = id_key(entry_id)
         for entry in self.entries:
-            if entry.id == entry_id:
+            if entry.id == entry_id or id_key(entry.id) == key:
                 return entry
         return None
 

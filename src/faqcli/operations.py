@@ -25,7 +25,7 @@ from faqcli import store
 from faqcli.engine import DEFAULTS, Index, is_confident, rank
 from faqcli.engine.rank import assess, scored
 from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError, io_error
-from faqcli.model import Entry
+from faqcli.model import Entry, id_key
 from faqcli.results import (
     SUGGESTION_FLOOR,
     SUGGESTIONS,
@@ -193,7 +193,7 @@ def add(
     with store.editing(source) as doc:
         entries = doc["entries"]
         taken = {e["id"] for e in entries}
-        if entry_id is not None and store.id_key(entry_id) in {store.id_key(t) for t in taken}:
+        if entry_id is not None and id_key(entry_id) in {id_key(t) for t in taken}:
             raise UsageError(f"an entry with id {entry_id!r} already exists")
         if not force and (same := _asking(entries, question)) is not None:
             msg = f"entry {same['id']!r} already asks this question ({same['question']!r})"
@@ -252,7 +252,7 @@ def edit(
     if replace is not None:
         new = replace(current.to_dict())
         if isinstance(new, dict) and new.get("id") is None:  # no id given: it keeps its own
-            new = {**new, "id": entry_id} if "id" in new else {"id": entry_id, **new}
+            new = store.with_id(new, current.id)
     else:
         new = current.to_dict()
         if question is not None:
@@ -272,8 +272,8 @@ def edit(
         if store.from_document([entries[position]], str(source.path)).entries[0] != current:
             msg = f"{source.path}: entry {entry_id!r} was changed meanwhile; nothing changed"
             raise FaqDataError(msg)
-        others = {store.id_key(e["id"]) for i, e in enumerate(entries) if i != position}
-        if store.id_key(edited.id) in others:
+        others = {id_key(e["id"]) for i, e in enumerate(entries) if i != position}
+        if id_key(edited.id) in others:
             raise UsageError(f"an entry with id {edited.id!r} already exists")
         entries[position] = new
     return Changed(Change.EDITED, source.path, edited.id)

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from faqcli import atomic
 from faqcli.errors import FaqDataError, NotFoundError, io_error
-from faqcli.model import Entry, Faq
+from faqcli.model import Entry, Faq, id_key
 
 ENV_VAR = "FAQ_FILE"
 KNOWN_FIELDS = ("id", "question", "answer", "alternates", "tags")
@@ -164,15 +164,24 @@ class NotJsonNumber(ValueError):
     integer of more digits than Python converts. Python's reader takes the first ones,
     and a write would put them back as text no other JSON reader takes."""
 
+    def __init__(self, message: str, token: str) -> None:
+        super().__init__(message)
+        self.token = token  # as written, to find it in the text
+
+    def place(self, text: str) -> str:
+        """``LINE:COLUMN`` of the first value in ``text`` written as the token, or ""."""
+        found = re.search(rf"[\[:,]\s*({re.escape(self.token)})\s*[,\]}}]", text)
+        return "" if found is None else line_column(text, found.start(1))
+
 
 def _no_constant(name: str) -> Any:
-    raise NotJsonNumber(f"{name} is not a JSON number")
+    raise NotJsonNumber(f"{name} is not a JSON number", name)
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if value in (math.inf, -math.inf):
-        raise NotJsonNumber(f"the number {text[:40]} is too large")
+        raise NotJsonNumber(f"the number {text[:40]} is too large", text)
     return value
 
 
@@ -180,7 +189,7 @@ def _integer(text: str) -> int:
     try:
         return int(text)
     except ValueError:  # over sys.get_int_max_str_digits() digits
-        raise NotJsonNumber(f"a number of {len(text)} digits is too long") from None
+        raise NotJsonNumber(f"a number of {len(text)} digits is too long", text) from None
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite, parse_int=_integer)
@@ -205,18 +214,27 @@ def decode(text: str, name: str) -> Any:
         msg = f"{name}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}"
         raise FaqDataError(msg) from None
     except NotJsonNumber as exc:
-        raise FaqDataError(f"{name}: {exc}") from None
+        place = exc.place(text)
+        raise FaqDataError(f"{name}:{place}: {exc}" if place else f"{name}: {exc}") from None
     except RecursionError:
         msg = f"{name}: it nests lists or objects over {NESTING_MAX} deep"
         raise FaqDataError(msg) from None
     lone = _lone_surrogate(text)
     if lone is not None:
         offset, code = lone
-        line = text.count("\n", 0, offset) + 1
-        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        msg = f"{name}:{line}:{col}: not Unicode text: a lone surrogate \\u{code:04x}"
-        raise FaqDataError(f"{msg} (half of a character)")
+        raise FaqDataError(f"{name}:{line_column(text, offset)}: {not_unicode(code)}")
     return value
+
+
+def line_column(text: str, offset: int) -> str:
+    """``LINE:COLUMN`` of ``offset`` in ``text``, counted from 1."""
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def not_unicode(code: int) -> str:
+    """What is wrong with a lone surrogate, said the one way."""
+    return f"not Unicode text: a lone surrogate \\u{code:04x} (half of a character)"
 
 
 # Where a JSON text can hold a surrogate: a \uXXXX escape (any other escape is matched
@@ -364,12 +382,6 @@ _ID_BANNED = {
     "Zl": "line separator",
     "Zp": "paragraph separator",
 }
-
-
-def id_key(value: str) -> str:
-    """What makes two ids the same: their characters, however composed (``café`` typed
-    as one ``é`` or as ``e`` and a combining accent looks the same, so it is one id)."""
-    return unicodedata.normalize("NFC", value)
 
 
 def id_problem(value: str) -> str | None:
@@ -654,12 +666,15 @@ def _with_ids(raw_entries: list[Any], faq: Faq) -> list[Any]:
     """The raw entries, each with its id: one without (no "id", or "id": null) gets the
     one derived for it written down, so that ids stay put whatever is added or changed
     later, and a write never keeps an entry that only reading can name."""
-    out = []
-    for raw, entry in zip(raw_entries, faq.entries, strict=True):
-        if raw.get("id") is None:
-            raw = {**raw, "id": entry.id} if "id" in raw else {"id": entry.id, **raw}
-        out.append(raw)
-    return out
+    return [
+        with_id(raw, entry.id) if raw.get("id") is None else raw
+        for raw, entry in zip(raw_entries, faq.entries, strict=True)
+    ]
+
+
+def with_id(raw: dict[str, Any], entry_id: str) -> dict[str, Any]:
+    """A raw entry given ``entry_id``: where its ``"id": null`` was, else first."""
+    return {**raw, "id": entry_id} if "id" in raw else {"id": entry_id, **raw}
 
 
 def check_writable(source: FaqSource) -> None:
@@ -674,6 +689,8 @@ def check_writable(source: FaqSource) -> None:
     target = Path(os.path.realpath(source.path))
     _refuse_special(target, source.path)
     _refuse_read_only(target, source.path)
+    if not os.access(target.parent, os.W_OK | os.X_OK):  # for the lock and the new file
+        raise io_error(source.path, PermissionError(), "write")
 
 
 def find(faq: Faq, entry_id: str) -> Entry:
@@ -688,9 +705,10 @@ def position(entries: list[dict[str, Any]], entry_id: str) -> int:
     """Where the entry with ``entry_id`` is in a document's raw entries (see
     :func:`editing`); an unknown id is a NotFoundError naming the closest."""
     ids = [e["id"] for e in entries]
-    if entry_id not in ids:
+    keys = [id_key(i) for i in ids]
+    if id_key(entry_id) not in keys:
         raise unknown_id(entry_id, ids)
-    return ids.index(entry_id)
+    return keys.index(id_key(entry_id))
 
 
 def unknown_id(entry_id: str, ids: Iterable[str]) -> NotFoundError:
@@ -807,6 +825,12 @@ class EntryStream:
             self._more()
             start = self._pos + offset
 
+    def _refuse_surrogates(self, start: int) -> None:
+        """The value read from ``start`` holds a lone surrogate: read whole, it is
+        refused with its place (a title or other field as much as an entry)."""
+        if _lone_surrogate(self._buf[start : self._pos]) is not None:
+            raise NotStreamable("a lone surrogate")
+
     def _document(self) -> Iterator[Entry]:
         self._skip_ws()
         if self._peek() == "[":
@@ -818,14 +842,16 @@ class EntryStream:
             self._skip_ws()
             if not keys and self._peek() == "}":
                 break
-            key, _ = self._value()
+            key, start = self._value()
+            self._refuse_surrogates(start)
             if not isinstance(key, str) or (key in keys and key == "entries"):
                 raise NotStreamable("a second 'entries'")
             self._expect(":")
             if key == "entries":
                 yield from self._entries()
             else:
-                value, _ = self._value()
+                value, start = self._value()
+                self._refuse_surrogates(start)
                 if nested_too_deeply(value):
                     raise NotStreamable("a field nested too deeply")  # read whole: refused
                 if key == "title":
@@ -851,8 +877,7 @@ class EntryStream:
         seen: set[str] = set()
         while True:
             raw, start = self._value()
-            if _lone_surrogate(self._buf[start : self._pos]) is not None:
-                raise NotStreamable("a lone surrogate")
+            self._refuse_surrogates(start)
             try:
                 entry = check_entry(raw, lambda ident: "")
             except FaqDataError:
