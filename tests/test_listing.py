@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable
@@ -263,3 +264,41 @@ def test_a_completions_help_is_neither_markup_nor_control_sequences(
     assert "evil" in shown
     assert "[bold red]pay[/]" in shown
     assert "\x1b" not in shown and "\x07" not in shown
+
+
+ODD_IDS = ["a;rm", "a*", "a'b", 'a"b', "a$(pwd)b", "a|b", "a&b", "a>b", "a~", "a\\b", "aé"]
+
+
+def test_bash_completion_puts_each_id_on_the_command_line_as_one_literal_word(
+    write_faq: Any, tmp_path: Path
+) -> None:
+    """Typer's bash script reads the completions unquoted, globs them and inserts them
+    as they are: an id "a;rm" completed to a second command, "a*" to the files in the
+    folder. Each word bash gets must read back, as a shell reads a command line, as
+    exactly its id; an id with a space (it cannot be one word) is not offered."""
+    entries = [
+        {"id": i, "question": f"Question {n}?", "answer": "An answer."}
+        for n, i in enumerate([*ODD_IDS, "a b"])
+    ]
+    faq = write_faq(entries)
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    (folder / "a1.txt").write_text("")  # what "a*" would glob to
+    env = {"_FAQ_COMPLETE": "complete_bash", "COMP_WORDS": f"faq --faq {faq} show a",
+           "COMP_CWORD": "4", "PATH": os.environ["PATH"]}  # fmt: skip
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    faq_command = f"{shlex.quote(sys.executable)} -m faqcli"
+    script = f'COMPREPLY=( $({faq_command}) ); printf "%s\\0" "${{COMPREPLY[@]}}"'
+    words = (
+        subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")[:-1]
+    )
+    read_back = [
+        subprocess.run(
+            ["bash", "-c", f"printf '%s\\0' {word}"], cwd=folder, capture_output=True, check=True
+        ).stdout.decode()
+        for word in words
+    ]
+    assert read_back == [f"{i}\0" for i in ODD_IDS]
+    assert sorted(os.listdir(folder)) == ["a1.txt"]  # nothing ran

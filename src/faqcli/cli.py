@@ -131,11 +131,27 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         return []  # completion must never fail: the shell would print the traceback
     from rich.markup import escape
 
+    bash = os.environ.get("_FAQ_COMPLETE") == "complete_bash"
     # One line (the completion protocol's unit), no control characters, and no markup:
     # Typer draws a completion's help as Rich markup.
     return [
-        (e.id, escape(one_line(e.question))) for e in listing.entries if e.id.startswith(incomplete)
+        (_for_bash(e.id) if bash else e.id, escape(one_line(e.question)))
+        for e in listing.entries
+        if e.id.startswith(incomplete) and not (bash and any(ch.isspace() for ch in e.id))
     ]
+
+
+# Characters bash reads as more than themselves on a command line.
+_SHELL_SPECIAL = re.compile(r"[^\w@%+=:,./-]")
+
+
+def _for_bash(entry_id: str) -> str:
+    """An id as bash must get it: Typer's bash script takes faq's output unquoted
+    (``COMPREPLY=( $(...) )``), globs it, and puts each word on the command line as it
+    is, so an id ``a;rm -rf ~`` would run a second command. Each special character is
+    escaped with a backslash; an id with whitespace is not offered (split, it cannot
+    be one word)."""
+    return _SHELL_SPECIAL.sub(lambda m: "\\" + m.group(), entry_id)
 
 
 def _version(value: bool) -> None:
