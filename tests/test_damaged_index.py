@@ -191,6 +191,23 @@ def test_a_sound_index_answers_without_rebuilding(
     assert (cache.stat().st_mtime_ns, cache.stat().st_ino) == stamp
 
 
+def test_a_pipe_where_the_index_should_be_is_replaced_not_opened(
+    built: tuple[Path, bytes, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Opening a FIFO blocks until something writes to it: ask, list and show hung for
+    ever. It is no index: the FAQ is indexed again, in its place."""
+    import stat
+
+    faq, _sound, expected = built
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    cache = index.cache_file(faq, cache_dir)
+    os.mkfifo(cache)
+    loaded = index.load(faq, cache_dir)  # would block here
+    assert ranked(loaded, PROBES[0]) == expected[PROBES[0]]
+    assert stat.S_ISREG(cache.stat().st_mode)
+
+
 # --- 7. a cache folder whose name holds URI characters ---------------------------------
 
 

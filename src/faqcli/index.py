@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -501,7 +502,10 @@ def _open(
     import sqlite3
 
     try:
-        size = cache.stat().st_size
+        st = cache.stat()
+        if not stat.S_ISREG(st.st_mode):  # a pipe would block the open for ever
+            return None
+        size = st.st_size
         # A URI, for read-only access; its path escaped, so that a cache folder named
         # with '#', '?' or '%' is the folder it names.
         conn = sqlite3.connect(f"{cache.absolute().as_uri()}?mode=ro", uri=True)
