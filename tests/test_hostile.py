@@ -971,3 +971,14 @@ def test_a_lone_surrogate_beside_the_entries_of_a_big_faq_is_bad_data_too(
     ] + [run("--faq", str(path), "index")]
     assert {r.exit_code for r in results} == {ExitCode.DATA}
     assert all("lone surrogate \\ud800" in r.stderr for r in results)
+
+
+def test_a_faq_name_too_long_for_the_system_is_a_one_line_error(run: Run, tmp_path: Path) -> None:
+    """Path.exists raises for a name over 255 bytes: where and init were tracebacks."""
+    name = str(tmp_path / ("a" * 300))
+    where = run("--faq", name, "where")
+    assert where.exception is None or isinstance(where.exception, SystemExit)
+    assert where.exit_code == 0 and "does not exist" in where.stderr
+    created = run("init", name)
+    assert created.exit_code == ExitCode.DATA
+    assert created.stderr.endswith("File name too long\n")

@@ -15,6 +15,7 @@ the result to a renderer (``faqcli.render``).
 
 from __future__ import annotations
 
+import os
 import shlex
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -442,7 +443,9 @@ def build_index(source: store.FaqSource, progress: Progress | None = None) -> In
 
 def where(source: store.FaqSource) -> Where:
     """Which FAQ file is in use, and why."""
-    return Where(source.path, source.reason, exists=source.path.exists())
+    # os.path.exists: False for a name no file can have (too long), where Path.exists
+    # raises
+    return Where(source.path, source.reason, exists=os.path.exists(source.path))
 
 
 def init(path: Path | None = None, *, empty: bool = False, force: bool = False) -> Changed:
@@ -453,7 +456,7 @@ def init(path: Path | None = None, *, empty: bool = False, force: bool = False) 
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise io_error(path.parent, exc, "create") from None
-    if path.exists() and not force:
+    if os.path.exists(path) and not force:
         raise UsageError(f"{path}: already exists; pass --force to overwrite it")
     if empty:
         text = store.dump({"entries": []}, store.Layout())
