@@ -133,6 +133,33 @@ def test_list_on_a_real_terminal_runs_pager(
     assert "e29" not in term.output  # the rows went to the pager, not the terminal
 
 
+@pytest.mark.parametrize("pager", ["no-such-pager-here", "false"])
+def test_a_pager_that_fails_leaves_the_list_on_the_terminal_with_a_warning(
+    write_faq: Callable[..., Path], tmp_path: Path, terminals: list[Any], pager: str
+) -> None:
+    """Rich's pager (pydoc's) printed nothing and exited 0: the listing was lost."""
+    faq = write_faq({"entries": [e.to_dict() for e in ENTRIES]})
+    term = Terminal(["--faq", str(faq), "list"], faq_env(tmp_path, PAGER=pager), rows=20)
+    terminals.append(term)
+    assert term.wait() == 0
+    assert "e0" in term.output and "e29" in term.output
+    assert f"faq: warning: the pager '{pager}' failed (exit" in term.output
+
+
+def test_the_pager_is_pager_not_manpager(
+    write_faq: Callable[..., Path], tmp_path: Path, terminals: list[Any]
+) -> None:
+    """pydoc prefers $MANPAGER, man's setting: faq's list is not a manual page."""
+    faq = write_faq({"entries": [e.to_dict() for e in ENTRIES]})
+    paged, manpaged = tmp_path / "paged.txt", tmp_path / "manpaged.txt"
+    env = faq_env(tmp_path, PAGER=f"cat > {paged}", MANPAGER=f"cat > {manpaged}")
+    term = Terminal(["--faq", str(faq), "list"], env, rows=20)
+    terminals.append(term)
+    assert term.wait() == 0
+    assert "e29" in paged.read_text(encoding="utf-8")
+    assert not manpaged.exists()
+
+
 def test_a_short_list_on_a_real_terminal_is_not_paged(
     small_faq: Path, tmp_path: Path, terminals: list[Any]
 ) -> None:

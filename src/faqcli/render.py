@@ -565,6 +565,55 @@ def _addresses_shown(tokens: list[Token]) -> Iterator[Token]:
             yield token
 
 
+def _shell_pager(out: IO[str], err: IO[str]) -> Pager:
+    """A Rich pager that runs :func:`page`."""
+    from rich.pager import Pager
+
+    class ShellPager(Pager):
+        def show(self, content: str) -> None:
+            page(content, out, err)
+
+    return ShellPager()
+
+
+def page(content: str, out: IO[str], err: IO[str]) -> None:
+    """Show ``content`` through ``$PAGER`` (else ``less``), run by the shell as git and
+    man run it. A pager that cannot be run, or fails, is said on ``err`` and the content
+    printed to ``out`` instead: a listing is never lost to a broken $PAGER. Rich's own
+    pager (pydoc's) dropped it, and preferred $MANPAGER, which is man's."""
+    import contextlib
+    import os
+    import subprocess
+
+    command = os.environ.get("PAGER", "").strip() or "less"
+    if os.environ.get("TERM") in ("dumb", "emacs"):
+        out.write(content)
+        return
+    try:
+        proc = subprocess.Popen(
+            command, shell=True, stdin=subprocess.PIPE, encoding="utf-8", errors="replace"
+        )
+    except OSError:
+        code = 127
+    else:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(content)
+            proc.stdin.close()
+        except BrokenPipeError:  # the pager was quit before it read everything
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except KeyboardInterrupt:
+                continue  # Ctrl-C is the pager's (less: stop searching), not faq's
+    if code > 0:  # not run (126, 127), or failed; one killed by a signal was stopped
+        err.write(f"faq: warning: the pager {safe(command)!r} failed (exit {code}); listed here\n")
+        out.write(content)
+
+
 class RichRenderer(PlainRenderer):
     """Panels, tables and Markdown answers for a terminal; the rest as plain lines."""
 
@@ -573,7 +622,7 @@ class RichRenderer(PlainRenderer):
     ) -> None:
         super().__init__(console.file, err)
         self.console = console
-        self.pager = pager  # None: Rich's, which runs $PAGER (or less)
+        self.pager = pager  # None: $PAGER, else less (see page())
 
     def _line(self, text: str = "") -> None:
         from rich.text import Text
@@ -673,7 +722,7 @@ class RichRenderer(PlainRenderer):
         if len(lines) < self.console.size.height:
             self.console.print(drawn)
             return
-        with self.console.pager(self.pager, styles=False):
+        with self.console.pager(self.pager or _shell_pager(self.out, self.err), styles=False):
             self.console.print(drawn)
 
     def entry(self, entry: Entry) -> None:
