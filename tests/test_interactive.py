@@ -164,7 +164,7 @@ def test_with_stdout_in_a_file_the_prompt_is_on_the_terminal_and_answers_in_the_
     assert term.wait() == ExitCode.OK
     assert "Harbour Street" not in term.output
     assert answers.read_text(encoding="utf-8") == (
-        "Where is the office? [office-location, score 98]\nAt 12 Harbour Street, second floor.\n"
+        "Where is the office? [office-location, score 97]\nAt 12 Harbour Street, second floor.\n"
     )
 
 

@@ -151,6 +151,12 @@ def test_a_score_short_of_certainty_never_shows_as_100() -> None:
     assert "score 99]" in text
 
 
+def test_a_score_refused_at_the_threshold_never_shows_as_the_threshold() -> None:
+    """59.9 showed as "score 60" under "No confident answer" at the threshold 60."""
+    text = plain(Answer("q", (Match(ENTRY, 59.9),), 60.0))
+    assert text.startswith("No confident answer") and "(score 59)" in text
+
+
 def test_reports_of_changes_go_to_stderr_but_the_new_id_to_stdout() -> None:
     out, err = io.StringIO(), io.StringIO()
     renderer = PlainRenderer(out, err)

@@ -10,6 +10,7 @@ Rich is imported only by :class:`RichRenderer`, so piped output starts faster.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from collections.abc import Iterator
@@ -214,9 +215,10 @@ class JsonRenderer:
 
 
 def _score(score: float) -> str:
-    """A score for people: whole percent, and never "100" for a chance short of
-    certainty (99.7 shows as 99)."""
-    return f"{min(score, 99.0) if score < 100.0 else score:.0f}"
+    """A score for people: whole percent, rounded down, so that a score refused at a
+    threshold never shows as the threshold (59.9 shows as 59, not as 60 while refused at
+    60), and a chance short of certainty never as "100" (99.7 shows as 99)."""
+    return str(math.floor(score))
 
 
 def _word_line(w: WordMatch) -> tuple[str, str]:
@@ -252,7 +254,7 @@ def _explain_lines(e: Explanation) -> list[str]:
     )
     if e.runner_up:
         r = e.runner_up
-        behind = _score(e.score - r.score)
+        behind = int(_score(e.score)) - int(_score(r.score))  # as the two are shown
         lines += ["", f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({behind} behind)"]
     return lines
 

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from faqcli.misslog import Group, Phrasing
 
 SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
-# A suggestion whose score rounds to 0 shares nothing with the question: a guess.
-SUGGESTION_FLOOR = 0.5
+# A suggestion whose score shows as 0 (under 1: scores are shown rounded down) shares
+# nothing with the question: a guess.
+SUGGESTION_FLOOR = 1.0
 
 
 # A score this far below the threshold or less is "near": an answer that a somewhat
