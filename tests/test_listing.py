@@ -329,3 +329,30 @@ def test_bash_completion_puts_each_id_on_the_command_line_as_one_literal_word(
     ]
     assert read_back == [f"{i}\0" for i in ODD_IDS]
     assert sorted(os.listdir(folder)) == ["a1.txt"]  # nothing ran
+
+
+def test_piped_lines_hold_one_entry_each_whatever_white_space_a_question_holds(
+    run: Run, write_faq: Any
+) -> None:
+    """A tab or line break in a question made `faq list | cut -f1` see three fields, or
+    a line that is no entry; the plain `ask` and `show` heading too."""
+    faq = write_faq(
+        [
+            {"id": "t1", "question": "Tab\there?", "answer": "Yes, a tab."},
+            {"id": "n1", "question": "Line\nbreak?", "answer": "Yes, a break."},
+        ]
+    )
+    assert run("--faq", str(faq), "list").stdout == "t1\tTab here?\nn1\tLine break?\n"
+    asked = run("--faq", str(faq), "ask", "line", "break")
+    assert asked.stdout.splitlines()[0] == "Line break? [n1, score 99]"
+    assert run("--faq", str(faq), "show", "t1").stdout.splitlines()[0] == "Tab here? [t1]"
+
+
+def test_a_question_is_read_and_echoed_to_the_length_ranking_reads(
+    run: Run, small_faq: Path
+) -> None:
+    """100,000 characters on the command line were echoed whole (stdin's were cut)."""
+    from faqcli.engine import DEFAULTS
+
+    result = run("--faq", str(small_faq), "ask", "--json", "zq" * 50_000)
+    assert len(json.loads(result.stdout)["query"]) == DEFAULTS.max_query_chars

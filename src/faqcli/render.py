@@ -436,23 +436,24 @@ class PlainRenderer:
         if answer.heading:
             if self._answers:
                 self._line()
-            self._line(f"> {safe(answer.query)}")
+            self._line(f"> {one_line(answer.query)}")
         self._answers += 1
         if answer.tied:
             self._line("Two answers fit about equally well:")
         for i, m in enumerate(answer.shown):
             if i:
                 self._line()
-            self._line(f"{safe(m.entry.question)} [{safe(m.entry.id)}, score {_score(m.score)}]")
+            self._line(
+                f"{one_line(m.entry.question)} [{safe(m.entry.id)}, score {_score(m.score)}]"
+            )
             self._line(safe(m.entry.answer).strip("\n"))
         if not answer.confident:
-            self._line(f"No confident answer for: {safe(answer.query)}")
+            self._line(f"No confident answer for: {one_line(answer.query)}")
             if answer.suggestions:
                 self._line("Did you mean:")
                 for m in answer.suggestions:
-                    self._line(
-                        f"  {safe(m.entry.id)}\t{safe(m.entry.question)} (score {_score(m.score)})"
-                    )
+                    suggested = f"  {safe(m.entry.id)}\t{one_line(m.entry.question)}"
+                    self._line(f"{suggested} (score {_score(m.score)})")
         if answer.explanation:
             self._line()
             for line in _explain_lines(answer.explanation):
@@ -474,13 +475,13 @@ class PlainRenderer:
             for i, m in enumerate(() if group.answered else group.closest):
                 label = "closest:" if i == 0 else " " * len("closest:")
                 self._line(f"    {label} {safe(m.entry.id)} (score {_score(m.score)}) "
-                           f"{safe(m.entry.question)}")  # fmt: skip
+                           f"{one_line(m.entry.question)}")  # fmt: skip
             if group.command:
                 self._line(f"    cover it: {safe(group.command)}")
 
     def entries(self, result: EntryList) -> None:
         for e in result.entries:
-            self._line(f"{safe(e.id)}\t{safe(e.question)}")
+            self._line(f"{safe(e.id)}\t{one_line(e.question)}")
         self._none_matched(result)
 
     def _none_matched(self, result: EntryList) -> None:
@@ -493,7 +494,7 @@ class PlainRenderer:
         self.err.write(f"faq: no entry matches {' and '.join(wanted)}\n")
 
     def entry(self, entry: Entry) -> None:
-        self._line(f"{safe(entry.question)} [{safe(entry.id)}]")
+        self._line(f"{one_line(entry.question)} [{safe(entry.id)}]")
         self._line()
         self._line(safe(entry.answer).strip("\n"))
         if entry.alternates:
@@ -518,7 +519,7 @@ class PlainRenderer:
             for miss in result.worst:
                 rank = str(miss.rank) if miss.rank else ">10"
                 got = safe(miss.got) if miss.got else None
-                self._line(f"  {safe(miss.query)}\t{safe(miss.expected)}\t{got}\t{rank}")
+                self._line(f"  {one_line(miss.query)}\t{safe(miss.expected)}\t{got}\t{rank}")
         self._fail_note(result)
 
     def _fail_note(self, result: Evaluation) -> None:
@@ -656,7 +657,7 @@ class RichRenderer(PlainRenderer):
         if answer.heading:
             if self._answers:
                 self._line()
-            self.console.print(Text.assemble(("> ", "dim"), (safe(answer.query), "bold")))
+            self.console.print(Text.assemble(("> ", "dim"), (one_line(answer.query), "bold")))
         self._answers += 1
         if answer.tied:
             self.console.print(Text("Two answers fit about equally well:", style="yellow"))
@@ -665,7 +666,7 @@ class RichRenderer(PlainRenderer):
             self.console.print(self._panel(m.entry, f"score {_score(m.score)}", style))
         if not answer.confident:
             self.console.print(
-                Text.assemble("No confident answer for: ", (safe(answer.query), "bold"))
+                Text.assemble("No confident answer for: ", (one_line(answer.query), "bold"))
             )
             if answer.suggestions:
                 self._suggestions(answer)
