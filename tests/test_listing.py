@@ -346,13 +346,3 @@ def test_piped_lines_hold_one_entry_each_whatever_white_space_a_question_holds(
     asked = run("--faq", str(faq), "ask", "line", "break")
     assert asked.stdout.splitlines()[0] == "Line break? [n1, score 99]"
     assert run("--faq", str(faq), "show", "t1").stdout.splitlines()[0] == "Tab here? [t1]"
-
-
-def test_a_question_is_read_and_echoed_to_the_length_ranking_reads(
-    run: Run, small_faq: Path
-) -> None:
-    """100,000 characters on the command line were echoed whole (stdin's were cut)."""
-    from faqcli.engine import DEFAULTS
-
-    result = run("--faq", str(small_faq), "ask", "--json", "zq" * 50_000)
-    assert len(json.loads(result.stdout)["query"]) == DEFAULTS.max_query_chars
