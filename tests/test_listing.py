@@ -346,3 +346,18 @@ def test_piped_lines_hold_one_entry_each_whatever_white_space_a_question_holds(
     asked = run("--faq", str(faq), "ask", "line", "break")
     assert asked.stdout.splitlines()[0] == "Line break? [n1, score 99]"
     assert run("--faq", str(faq), "show", "t1").stdout.splitlines()[0] == "Tab here? [t1]"
+
+
+@pytest.mark.parametrize("cols", [3, 12])
+def test_a_terminal_too_narrow_for_panels_gets_the_plain_answer(
+    small_faq: Path, tmp_path: Path, terminals: list[Any], cols: int
+) -> None:
+    """At 3 columns Rich drew a panel's corners and none of its text, exit 0."""
+    env = faq_env(tmp_path)
+    env.pop("COLUMNS", None)
+    term = Terminal(["--faq", str(small_faq), "ask", "where is the office"], env, cols=cols)
+    terminals.append(term)
+    assert term.wait() == 0
+    flat = "".join(term.output.split())  # the terminal wraps the lines
+    assert "Whereistheoffice?[office-location,score97]" in flat
+    assert "At12HarbourStreet,secondfloor." in flat

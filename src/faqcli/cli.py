@@ -71,9 +71,13 @@ def _reader_gone() -> typer.Exit:
     return typer.Exit(int(ExitCode.OK))
 
 
+RICH_MIN_WIDTH = 20  # columns: narrower, a panel has no room for its text
+
+
 def _renderer(as_json: bool = False) -> Renderer:
     """JSON when asked, Rich on a terminal, plain text otherwise (Rich honours NO_COLOR
-    by itself)."""
+    by itself), and on a terminal too narrow for panels and tables, where Rich drew
+    their frames with the text left out."""
     if as_json:
         return JsonRenderer(sys.stdout, sys.stderr)
     if sys.stdout.isatty():
@@ -81,7 +85,9 @@ def _renderer(as_json: bool = False) -> Renderer:
 
         from faqcli.render import RichRenderer
 
-        return RichRenderer(Console(), sys.stderr)
+        console = Console()
+        if console.width >= RICH_MIN_WIDTH:
+            return RichRenderer(console, sys.stderr)
     return PlainRenderer(sys.stdout, sys.stderr)
 
 
