@@ -83,8 +83,8 @@ class MissLog:
 
     def read(self) -> list[Logged]:
         """The logged questions, oldest first; damaged lines skipped."""
-        if not store.regular_or_absent(self.path):
-            return []  # a pipe or a device is no log: reading it could wait for ever
+        if not store.regular_or_absent(self.path):  # reading a pipe could wait for ever
+            raise FaqDataError(f"{self.path}: not a regular file; faq reads only its own log")
         try:
             if self.path.stat().st_size > MAX_BYTES:
                 return []
@@ -156,6 +156,7 @@ def _parse(data: bytes) -> Iterator[Logged]:
             and isinstance(doc.get("question"), str)
             and isinstance(doc.get("asked"), str)
             and doc["question"].strip()
+            and len(doc["question"]) <= DEFAULTS.max_query_chars  # as record() cuts it
             and _ASKED.fullmatch(doc["asked"])
             and _is_text(doc["question"])
         ):
