@@ -519,19 +519,32 @@ def where(ctx: typer.Context) -> None:
     _finish(operations.where(_source(ctx)))
 
 
-@app.command(epilog=examples("faq init", "faq init --empty team.json", "faq init --force old.json"))
+@app.command(
+    epilog=examples(
+        "faq init",
+        "faq init --empty team.json",
+        "faq --faq team.json init     (the same as faq init team.json)",
+        "faq init --force old.json",
+    )
+)
 @handles_errors
 def init(
+    ctx: typer.Context,
     path: Path | None = typer.Argument(
         None,
         metavar="[PATH]",
-        help="Where to create the FAQ file. Default: your own FAQ (see faq where).",
+        help="Where to create the FAQ file. Default: the file --faq or $FAQ_FILE names, "
+        "else your own FAQ (see faq where).",
         show_default=False,
     ),
     empty: bool = typer.Option(False, "--empty", help="Start with no entries."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Create a FAQ file, starting from the bundled entries (or empty)."""
+    if path is None:
+        source = _source(ctx)  # --faq or $FAQ_FILE: the file faq would use, not ignored
+        named = not source.bundled and source.path != store.user_faq_path()
+        path = source.path if named else None
     _finish(operations.init(path, empty=empty, force=force))
 
 
