@@ -293,42 +293,56 @@ def test_a_completions_help_is_neither_markup_nor_control_sequences(
     assert "\x1b" not in shown and "\x07" not in shown
 
 
-ODD_IDS = ["a;rm", "a*", "a'b", 'a"b', "a$(pwd)b", "a|b", "a&b", "a>b", "a~", "a\\b", "aé"]
+ODD_IDS = ["a;>pwned", "a*", "a'b", 'a"b', "a$(pwd)b", "a|b", "a&b", "a~", "a\\b", "aé", "a:b",
+           "a=b", "a b", "a\u00a0b"]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [("a", ODD_IDS), ("a\\;", ["a;>pwned"]), ("a\\ ", ["a b"]), ("'a;", ["a;>pwned"])],
+)
 def test_bash_completion_puts_each_id_on_the_command_line_as_one_literal_word(
-    write_faq: Any, tmp_path: Path
+    write_faq: Any, tmp_path: Path, typed: str, offered: list[str]
 ) -> None:
-    """Typer's bash script reads the completions unquoted, globs them and inserts them
-    as they are: an id "a;rm" completed to a second command, "a*" to the files in the
-    folder. Each word bash gets must read back, as a shell reads a command line, as
-    exactly its id; an id with a space (it cannot be one word) is not offered."""
+    """Through Typer's own bash script (faq --show-completion bash) and bash: it puts
+    each completion on the command line as it is, unquoted and globbed, so an id
+    "a;>pwned" completed to a second command and "a*" to the files in the folder. Each
+    word bash gets must read back, as a shell reads a command line, as exactly its id,
+    also when what is typed already holds an escaped character."""
     entries = [
         {"id": i, "question": f"Question {n}?", "answer": "An answer."}
-        for n, i in enumerate([*ODD_IDS, "a b"])
+        for n, i in enumerate(ODD_IDS)
     ]
     faq = write_faq(entries)
     folder = tmp_path / "cwd"
     folder.mkdir()
     (folder / "a1.txt").write_text("")  # what "a*" would glob to
-    env = {"_FAQ_COMPLETE": "complete_bash", "COMP_WORDS": f"faq --faq {faq} show a",
-           "COMP_CWORD": "4", "PATH": os.environ["PATH"]}  # fmt: skip
+    launcher = tmp_path / "bin" / "faq"
+    launcher.parent.mkdir()
+    launcher.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m faqcli "$@"\n')
+    launcher.chmod(0o755)
+    env = {**os.environ, "PATH": f"{launcher.parent}:{os.environ['PATH']}"}
     env["XDG_CACHE_HOME"] = str(tmp_path)
-    faq_command = f"{shlex.quote(sys.executable)} -m faqcli"
-    script = f'COMPREPLY=( $({faq_command}) ); printf "%s\\0" "${{COMPREPLY[@]}}"'
-    words = (
-        subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True, check=True)
-        .stdout.decode()
-        .split("\0")[:-1]
+    script = subprocess.run(
+        ["faq", "--show-completion", "bash"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    complete = (
+        # bash gives the words as typed, backslashes and quotes included
+        f"{script}\nCOMP_WORDS=(faq --faq {shlex.quote(str(faq))} show {shlex.quote(typed)})\n"
+        "COMP_CWORD=4\n"
+        '_faq_completion faq; printf "%s\\0" "${COMPREPLY[@]}"'
     )
+    words = subprocess.run(
+        ["bash", "-c", complete], cwd=folder, env=env, capture_output=True, check=True
+    ).stdout.decode()
     read_back = [
         subprocess.run(
             ["bash", "-c", f"printf '%s\\0' {word}"], cwd=folder, capture_output=True, check=True
         ).stdout.decode()
-        for word in words
+        for word in words.split("\0")[:-1]
     ]
-    assert read_back == [f"{i}\0" for i in ODD_IDS]
-    assert sorted(os.listdir(folder)) == ["a1.txt"]  # nothing ran
+    assert read_back == [f"{i}\0" for i in offered]
+    assert sorted(os.listdir(folder)) == ["a1.txt"]  # nothing ran: no file "pwned"
 
 
 def test_piped_lines_hold_one_entry_each_whatever_white_space_a_question_holds(

@@ -137,27 +137,42 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         return []  # completion must never fail: the shell would print the traceback
     from rich.markup import escape
 
-    bash = os.environ.get("_FAQ_COMPLETE") == "complete_bash"
     # One line (the completion protocol's unit), no control characters, and no markup:
     # Typer draws a completion's help as Rich markup.
     return [
-        (_for_bash(e.id) if bash else e.id, escape(one_line(e.question)))
-        for e in listing.entries
-        if e.id.startswith(incomplete) and not (bash and any(ch.isspace() for ch in e.id))
+        (e.id, escape(one_line(e.question))) for e in listing.entries if e.id.startswith(incomplete)
     ]
 
 
-# Characters bash reads as more than themselves on a command line.
-_SHELL_SPECIAL = re.compile(r"[^\w@%+=:,./-]")
+# Characters bash reads as more than themselves on a command line, or breaks a word at
+# when it completes (: and =).
+_SHELL_SPECIAL = re.compile(r"[^\w@%+,./-]")
 
 
-def _for_bash(entry_id: str) -> str:
-    """An id as bash must get it: Typer's bash script takes faq's output unquoted
-    (``COMPREPLY=( $(...) )``), globs it, and puts each word on the command line as it
-    is, so an id ``a;rm -rf ~`` would run a second command. Each special character is
-    escaped with a backslash; an id with whitespace is not offered (split, it cannot
-    be one word)."""
-    return _SHELL_SPECIAL.sub(lambda m: "\\" + m.group(), entry_id)
+def for_bash(value: str) -> str:
+    """A completion as bash must get it: Typer's bash script takes faq's output line by
+    line, unquoted, globs it and puts each on the command line as it is, so an id
+    ``a;rm -rf ~`` would run a second command. Each special character (a space too) is
+    escaped with a backslash, as if typed."""
+    return _SHELL_SPECIAL.sub(lambda m: "\\" + m.group(), value)
+
+
+def _bash_completion() -> None:
+    """Have Typer's bash completion escape what it offers (:func:`for_bash`). Done after
+    Typer registers its own, which it does each time it builds the command; escaping in
+    :func:`complete_ids` instead would fail Typer's check that a completion starts with
+    what is typed (unescaped), once that holds an escaped character."""
+    typers = click.shell_completion.get_completion_class("bash")
+    if typers is None or getattr(typers, "escapes", False):
+        return
+
+    class EscapedBash(typers):  # type: ignore[misc,valid-type]
+        escapes = True
+
+        def format_completion(self, item: click.shell_completion.CompletionItem) -> str:
+            return for_bash(str(super().format_completion(item)))
+
+    click.shell_completion.add_completion_class(EscapedBash, "bash")
 
 
 def _version(value: bool) -> None:
@@ -804,7 +819,9 @@ def main() -> None:
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
     try:
-        code = app(standalone_mode=False, prog_name="faq")
+        command = typer.main.get_command(app)
+        _bash_completion()  # after Typer's own, registered as the command is built
+        code = command.main(standalone_mode=False, prog_name="faq")
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
     except click.exceptions.NoArgsIsHelpError as err:
         typer.echo(err.format_message(), err=True)  # bare `faq`: the help, as Typer does
