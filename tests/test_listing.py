@@ -10,6 +10,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,26 @@ def test_a_pager_that_fails_leaves_the_list_on_the_terminal_with_a_warning(
     assert term.wait() == 0
     assert "e0" in term.output and "e29" in term.output
     assert f"faq: warning: the pager '{pager}' failed (exit" in term.output
+
+
+def test_ctrl_c_while_the_pager_reads_waits_for_the_pager(
+    write_faq: Callable[..., Path], tmp_path: Path, terminals: list[Any]
+) -> None:
+    """A list over a pipe's 64 KiB: faq blocks writing it while the pager has not read
+    yet. Ctrl-C reaches both; faq exited 130 at once, the pager (less ignores it) still
+    holding the terminal under the shell's prompt. faq now waits for the pager."""
+    entries = [{"id": f"e{i}", "question": f"Question number {i} " + "x" * 60 + "?",
+                "answer": "An answer."} for i in range(2000)]  # fmt: skip
+    faq = write_faq({"entries": entries})
+    done = tmp_path / "paged.txt"
+    pager = f"trap '' INT; sleep 2; cat > {done}.part; mv {done}.part {done}"
+    term = Terminal(["--faq", str(faq), "list"], faq_env(tmp_path, PAGER=pager), rows=20)
+    terminals.append(term)
+    time.sleep(1)  # faq is writing, the pager asleep
+    term.send("\x03")
+    code = term.wait()
+    assert done.exists()  # faq ended after its pager
+    assert code == 0
 
 
 def test_the_pager_is_pager_not_manpager(

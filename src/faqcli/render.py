@@ -588,31 +588,36 @@ def page(content: str, out: IO[str], err: IO[str]) -> None:
     import os
     import subprocess
 
-    command = os.environ.get("PAGER", "").strip() or "less"
-    if os.environ.get("TERM") in ("dumb", "emacs"):
-        out.write(content)
+    command = os.environ.get("PAGER", "").strip()
+    if not command and os.environ.get("TERM") in ("dumb", "emacs"):
+        out.write(content)  # no less there; a $PAGER set is the user's choice, used
         return
+    command = command or "less"
+    encoding = getattr(out, "encoding", None) or "utf-8"
     try:
         proc = subprocess.Popen(
-            command, shell=True, stdin=subprocess.PIPE, encoding="utf-8", errors="replace"
+            command, shell=True, stdin=subprocess.PIPE, encoding=encoding, errors="replace"
         )
     except OSError:
         code = 127
     else:
         assert proc.stdin is not None
-        try:
+        # Quit early (BrokenPipeError) or Ctrl-C while the pager still reads (the whole
+        # process group gets it; less takes it for itself): wait for the pager all the
+        # same, or the shell's prompt would come back under a pager holding the terminal.
+        with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
             proc.stdin.write(content)
+        with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
             proc.stdin.close()
-        except BrokenPipeError:  # the pager was quit before it read everything
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.close()
         while True:
             try:
                 code = proc.wait()
                 break
             except KeyboardInterrupt:
-                continue  # Ctrl-C is the pager's (less: stop searching), not faq's
-    if code > 0:  # not run (126, 127), or failed; one killed by a signal was stopped
+                continue
+    # Not run (126, 127) or failed: the table here. Killed by a signal (negative, or
+    # 128 + n through the shell): the user stopped it.
+    if 0 < code < 128:
         err.write(f"faq: warning: the pager {safe(command)!r} failed (exit {code}); listed here\n")
         out.write(content)
 
