@@ -439,3 +439,19 @@ def test_on_a_terminal_the_command_is_printed_unbroken_to_copy(tmp_path: Path) -
     text = out.getvalue()
     assert command in text
     assert "\x1b[33mscore 50" in text  # near the threshold: yellow
+
+
+@pytest.mark.usefixtures("data_home")
+def test_a_log_faq_may_not_read_is_an_error_not_nothing_logged(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    """It said "No unanswered questions are logged ... only when asked to", exit 0."""
+    from . import unprivileged
+
+    _log(small_faq, "is there parking")
+    log = log_of(small_faq)
+    log.chmod(0)
+    result = unprivileged.run(  # the run fixture's user folders are in the environment
+        [sys.executable, "-m", "faqcli", "--faq", str(small_faq), "misses"], env=dict(os.environ)
+    )
+    assert (result.returncode, result.stderr) == (ExitCode.DATA, f"faq: {log}: permission denied\n")

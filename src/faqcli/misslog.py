@@ -27,7 +27,7 @@ from typing import NamedTuple
 from faqcli import atomic, store
 from faqcli.engine import DEFAULTS
 from faqcli.engine.text import char_grams, content_words, stem, words
-from faqcli.errors import FaqDataError
+from faqcli.errors import FaqDataError, io_error
 
 MAX_LOGGED = 1000  # questions kept per FAQ: the newest; the oldest are dropped
 # A log larger than this holds something other than questions (each is at most
@@ -89,8 +89,10 @@ class MissLog:
             if self.path.stat().st_size > MAX_BYTES:
                 return []
             data = self.path.read_bytes()
-        except OSError:
-            return []  # no log yet, or none that can be read: nothing logged
+        except FileNotFoundError:
+            return []  # no log yet: nothing logged
+        except OSError as exc:
+            raise io_error(self.path, exc) from None  # not "nothing logged"
         return list(_parse(data))
 
     def clear(self) -> int:
