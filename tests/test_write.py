@@ -29,13 +29,17 @@ def test_init_copies_the_bundled_entries_and_refuses_to_overwrite(run: Run, tmp_
     assert store.load(path).entries == ()
 
 
-def test_init_creates_the_file_that_faq_or_faq_file_names(run: Run, tmp_path: Path) -> None:
-    """`faq --faq team.json init` made the user's own FAQ instead, silently."""
+def test_init_creates_the_file_that_faq_names_but_not_faq_file(run: Run, tmp_path: Path) -> None:
+    """`faq --faq team.json init` made the user's own FAQ instead, silently. $FAQ_FILE is
+    not taken: exported for a team's FAQ, `faq init --force` would overwrite that."""
     by_option, by_env = tmp_path / "team.json", tmp_path / "env.json"
     assert run("--faq", str(by_option), "init", "--empty").exit_code == 0
-    assert run("init", "--empty", env={"FAQ_FILE": str(by_env)}).exit_code == 0
-    assert store.load(by_option).entries == store.load(by_env).entries == ()
+    assert store.load(by_option).entries == ()
     assert not store.user_faq_path().exists()
+    by_env.write_text('{"entries": []}')
+    assert run("init", "--force", env={"FAQ_FILE": str(by_env)}).exit_code == 0
+    assert by_env.read_text() == '{"entries": []}'
+    assert len(store.load(store.user_faq_path()).entries) == 6
 
 
 def test_add_derives_a_unique_id_and_keeps_fields(run: Run, small_faq: Path) -> None:

@@ -548,18 +548,17 @@ def init(
     path: Path | None = typer.Argument(
         None,
         metavar="[PATH]",
-        help="Where to create the FAQ file. Default: the file --faq or $FAQ_FILE names, "
-        "else your own FAQ (see faq where).",
+        help="Where to create the FAQ file. Default: the file --faq names, else your own "
+        "FAQ (see faq where; never $FAQ_FILE's: with --force, that could be a team's FAQ).",
         show_default=False,
     ),
     empty: bool = typer.Option(False, "--empty", help="Start with no entries."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Create a FAQ file, starting from the bundled entries (or empty)."""
-    if path is None:
-        source = _source(ctx)  # --faq or $FAQ_FILE: the file faq would use, not ignored
-        named = not source.bundled and source.path != store.user_faq_path()
-        path = source.path if named else None
+    options: Options = ctx.obj
+    if path is None and options.faq is not None:
+        path = Path(options.faq)  # named on the command line: not ignored
     _finish(operations.init(path, empty=empty, force=force))
 
 
