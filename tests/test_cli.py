@@ -133,6 +133,8 @@ def test_very_long_argument_returns_and_is_echoed_as_far_as_ranking_reads(
     result = run("--faq", str(small_faq), "ask", "--json", "x" * 100_000)
     assert result.exit_code == ExitCode.NO_MATCH  # a word the FAQ never uses
     assert json.loads(result.stdout)["query"] == "x" * DEFAULTS.max_query_chars
+    padded = run("--faq", str(small_faq), "ask", "--json", " " * 3000 + "office hours")
+    assert json.loads(padded.stdout)["query"] == "office hours"  # not 2,000 spaces
 
 
 def test_list_piped_prints_id_tab_question(run: Run, small_faq: Path) -> None:

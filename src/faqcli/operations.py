@@ -79,7 +79,7 @@ def ask(
     question faq does not answer is logged there (``faq ask --log-misses``)."""
     if not question.strip():
         raise UsageError("the question is empty")
-    question = question[: index.settings.max_query_chars]  # what ranking reads, and echoes
+    question = question.strip()[: index.settings.max_query_chars]  # what ranking reads
     found = assess(index, question, max(top, SUGGESTIONS))
     matches = scored(found, index.settings) if found else []
     explanation = None
