@@ -8,6 +8,7 @@ import json
 import os
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -203,8 +204,17 @@ def test_a_pipe_where_the_index_should_be_is_replaced_not_opened(
     cache_dir.mkdir()
     cache = index.cache_file(faq, cache_dir)
     os.mkfifo(cache)
-    loaded = index.load(faq, cache_dir)  # would block here
-    assert ranked(loaded, PROBES[0]) == expected[PROBES[0]]
+    loaded: list[Any] = []  # the ranking, made in the thread that opened the index
+    worker = threading.Thread(
+        target=lambda: loaded.append(ranked(index.load(faq, cache_dir), PROBES[0]))
+    )
+    worker.daemon = True  # blocked in open() for ever, it must not keep pytest alive
+    worker.start()
+    worker.join(timeout=30)
+    if not loaded:
+        os.open(cache, os.O_WRONLY | os.O_NONBLOCK)  # release it, then fail
+        pytest.fail("opening the index waited for a writer to the pipe")
+    assert loaded[0] == expected[PROBES[0]]
     assert stat.S_ISREG(cache.stat().st_mode)
 
 
