@@ -156,11 +156,14 @@ def test_ctrl_c_while_the_pager_reads_waits_for_the_pager(
     entries = [{"id": f"e{i}", "question": f"Question number {i} " + "x" * 60 + "?",
                 "answer": "An answer."} for i in range(2000)]  # fmt: skip
     faq = write_faq({"entries": entries})
-    done = tmp_path / "paged.txt"
-    pager = f"trap '' INT; sleep 2; cat > {done}.part; mv {done}.part {done}"
+    started, done = tmp_path / "started", tmp_path / "paged.txt"
+    pager = f"trap '' INT; touch {started}; sleep 2; cat > {done}.part; mv {done}.part {done}"
     term = Terminal(["--faq", str(faq), "list"], faq_env(tmp_path, PAGER=pager), rows=20)
     terminals.append(term)
-    time.sleep(1)  # faq is writing, the pager asleep
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the pager asleep, faq blocked writing the rest
     term.send("\x03")
     code = term.wait()
     assert done.exists()  # faq ended after its pager
