@@ -194,8 +194,8 @@ def add(
         raise UsageError(f"--id {entry_id!r}: {problem}")
     with store.editing(source) as doc:
         entries = doc["entries"]
-        taken = {e["id"] for e in entries}
-        if entry_id is not None and id_key(entry_id) in {id_key(t) for t in taken}:
+        taken = {id_key(e["id"]) for e in entries}  # derived ids are ASCII: keys as they are
+        if entry_id is not None and id_key(entry_id) in taken:
             raise UsageError(f"an entry with id {entry_id!r} already exists")
         if not force and (same := _asking(entries, question)) is not None:
             msg = f"entry {same['id']!r} already asks this question ({same['question']!r})"

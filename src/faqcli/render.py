@@ -254,7 +254,7 @@ def _explain_lines(e: Explanation) -> list[str]:
     )
     if e.runner_up:
         r = e.runner_up
-        behind = int(_score(e.score)) - int(_score(r.score))  # as the two are shown
+        behind = math.floor(e.score) - math.floor(r.score)  # as _score shows the two
         lines += ["", f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({behind} behind)"]
     return lines
 

@@ -283,8 +283,7 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
         title = raw_title
         for key, value in doc.items():
             if key not in ("entries", "title") and nested_too_deeply(value):
-                msg = f"{name}: field {key!r} nests lists or objects over {NESTING_MAX} deep"
-                raise FaqDataError(msg)
+                raise FaqDataError(f"{name}: {too_deep(key)}")
     else:
         msg = f"{name}: top level must be a list of entries or an object with 'entries'"
         raise FaqDataError(f"{msg}, not {_kind(doc)}")
@@ -341,7 +340,7 @@ def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
     extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
     for key, value in extra.items():
         if nested_too_deeply(value):
-            raise fail(f"field {key!r} nests lists or objects over {NESTING_MAX} deep")
+            raise fail(too_deep(key))
     return Entry(
         id=raw_id if isinstance(raw_id, str) else "",
         question=values["question"],
@@ -356,6 +355,11 @@ def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
 # Python's parser stops where the call stack ends, which depends on what called it: a
 # file one command read, another refused. Far below that, this is the same everywhere.
 NESTING_MAX = 100
+
+
+def too_deep(field: str) -> str:
+    """What is wrong with a field nested deeper than ``NESTING_MAX``."""
+    return f"field {field!r} nests lists or objects over {NESTING_MAX} deep"
 
 
 def nested_too_deeply(value: Any) -> bool:
@@ -544,9 +548,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        code = ord(text[exc.start])
-        msg = f"{path}: cannot write: not Unicode text (a lone surrogate \\u{code:04x})"
-        raise FaqDataError(msg) from None
+        raise FaqDataError(f"{path}: cannot write: {not_unicode(ord(text[exc.start]))}") from None
     target = Path(os.path.realpath(path))
     _refuse_read_only(target, path)
     _refuse_special(target, path)  # checked again: it may have changed since the lock
@@ -825,6 +827,16 @@ class EntryStream:
             self._more()
             start = self._pos + offset
 
+    def _another(self, close: str) -> bool:
+        """After an item of a list or object: True past a ``,`` (another item follows),
+        False past ``close``."""
+        self._skip_ws()
+        if self._peek() == ",":
+            self._pos += 1
+            return True
+        self._expect(close)
+        return False
+
     def _refuse_surrogates(self, start: int) -> None:
         """The value read from ``start`` holds a lone surrogate: read whole, it is
         refused with its place (a title or other field as much as an entry)."""
@@ -859,12 +871,8 @@ class EntryStream:
                         raise NotStreamable("a title that is not text")
                     self.title = value
             keys.add(key)
-            self._skip_ws()
-            if self._peek() == ",":
-                self._pos += 1
-                continue
-            self._expect("}")
-            break
+            if not self._another("}"):
+                break
         if "entries" not in keys:
             raise NotStreamable("no 'entries'")
 
@@ -886,9 +894,5 @@ class EntryStream:
                 raise NotStreamable("an entry without an id, or a duplicate id")
             seen.add(id_key(entry.id))
             yield entry
-            self._skip_ws()
-            if self._peek() == ",":
-                self._pos += 1
-                continue
-            self._expect("]")
-            return
+            if not self._another("]"):
+                return
