@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +222,89 @@ def test_an_edit_that_drops_the_id_keeps_the_entry_s_own(
         assert (changed.action, changed.entry_id) == (Change.EDITED, "pay")
         written = json.loads(path.read_text(encoding="utf-8"))["entries"][0]
         assert written == {"id": "pay", "question": "How do I pay now?", "answer": answer}
+
+
+def _two_faqs_behind_a_link(tmp_path: Path, size: int = 3) -> tuple[Path, Path, Path]:
+    a, b, link = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "cur.json"
+    for path, name in ((a, "a"), (b, "b")):
+        entries = [{"id": f"{name}{i}", "question": f"{name} question {i}?", "answer": "A."}
+                   for i in range(size)]  # fmt: skip
+        path.write_text(json.dumps({"entries": entries}))
+    link.symlink_to(a.name)
+    return a, b, link
+
+
+def _repoint(link: Path, to: Path) -> None:
+    """Repoint ``link`` atomically, as `ln -sfn TO tmp && mv -T tmp LINK` does."""
+    tmp = link.with_name(link.name + ".swap")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(to.name)
+    tmp.replace(link)
+
+
+def test_a_link_repointed_during_a_write_does_not_move_the_write(
+    run: Run, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The lock was taken on the file the link named first, the file read and written
+    through the link again: repointed meanwhile, a.json lost the new entry and b.json
+    was replaced by a.json's entries plus it."""
+    a, b, link = _two_faqs_behind_a_link(tmp_path)
+    b_before = b.read_bytes()
+    locked = store._locked
+
+    @contextmanager
+    def repointed_once_locked(path: Path) -> Iterator[Path]:
+        with locked(path) as target:
+            _repoint(link, b)
+            yield target
+
+    monkeypatch.setattr(store, "_locked", repointed_once_locked)
+    result = run("--faq", str(link), "add", "--id", "new", "-q", "New question?", "-a", "A.")
+    assert result.exit_code == 0, result.stderr
+    ids = [e.id for e in store.load(a).entries]
+    assert ids == ["a0", "a1", "a2", "new"]
+    assert b.read_bytes() == b_before
+
+
+_WRITER = """
+import sys
+from faqcli import operations, store
+from faqcli.errors import FaqError
+link, prefix, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for i in range(count):
+    try:
+        source = store.resolve(link)
+        operations.add(source, f"{prefix} question {i}?", "A.", entry_id=f"{prefix}-{i}")
+    except FaqError:
+        continue
+    print(f"{prefix}-{i}", flush=True)
+"""
+
+
+def test_writers_through_a_link_swapped_under_them_lose_nothing(tmp_path: Path) -> None:
+    """Four processes add through a link that a fifth repoints between two FAQs every
+    few milliseconds: every add reported done is in exactly one of the two files, and
+    neither file loses an entry of its own."""
+    a, b, link = _two_faqs_behind_a_link(tmp_path, size=2000)
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(link), f"w{n}", "15"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    flip = 0
+    while any(w.poll() is None for w in writers):
+        _repoint(link, (a, b)[flip])
+        flip ^= 1
+        time.sleep(0.003)
+    done = [line for w in writers for line in w.communicate()[0].split()]
+    assert all(w.returncode == 0 for w in writers)
+    in_a = {e.id for e in store.load(a).entries}
+    in_b = {e.id for e in store.load(b).entries}
+    assert {f"a{i}" for i in range(2000)} <= in_a and not any(i.startswith("b") for i in in_a)
+    assert {f"b{i}" for i in range(2000)} <= in_b and not any(i.startswith("a") for i in in_b)
+    assert done and all((d in in_a) != (d in in_b) for d in done)

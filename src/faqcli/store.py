@@ -93,17 +93,18 @@ def _content_hasher() -> Any:
     return hashlib.blake2b(digest_size=20)
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or a one-line error saying why it cannot be read."""
-    return decode_text(read_bytes(path), str(path))
+def read_text(path: Path, shown: Path | None = None) -> str:
+    """The file's text, or a one-line error saying why it cannot be read (naming
+    ``shown``, the name the user gave, when ``path`` is the file it resolved to)."""
+    return decode_text(read_bytes(path, shown), str(shown or path))
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, shown: Path | None = None) -> bytes:
     """The file's bytes, or a one-line error saying why it cannot be read."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise io_error(path, exc) from None
+        raise io_error(shown or path, exc) from None
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -537,26 +538,27 @@ def dump(doc: Any, layout: Layout) -> str:
     return text + "\n" if layout.trailing_newline else text
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically (``faqcli.atomic``).
+def write_atomic(target: Path, text: str, shown: Path | None = None) -> None:
+    """Replace ``target``, a file's real path (no symbolic link in it: the caller
+    resolved it once, under the lock), with ``text`` atomically (``faqcli.atomic``);
+    errors name ``shown``, the name the user gave.
 
-    A symbolic link is written through: its target is replaced and the link stays. A
-    file without write permission, or marked read-only (no write bit at all, which
+    A file without write permission, or marked read-only (no write bit at all, which
     holds even for root), is refused. Text that cannot be UTF-8 (a lone surrogate) is
     refused before any file is made.
     """
+    shown = shown or target
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise FaqDataError(f"{path}: cannot write: {not_unicode(ord(text[exc.start]))}") from None
-    target = Path(os.path.realpath(path))
-    _refuse_read_only(target, path)
-    _refuse_special(target, path)  # checked again: it may have changed since the lock
+        raise FaqDataError(f"{shown}: cannot write: {not_unicode(ord(text[exc.start]))}") from None
+    _refuse_read_only(target, shown)
+    _refuse_special(target, shown)  # checked again: it may have changed since the lock
     try:
         with atomic.replacing(target, _temp_prefix(target)) as tmp:
             tmp.write_bytes(data)
     except OSError as exc:
-        raise io_error(path, exc, "write") from None
+        raise io_error(shown, exc, "write") from None
 
 
 def _refuse_read_only(target: Path, shown: Path) -> None:
@@ -610,7 +612,9 @@ LOCK_TIMEOUT = 30.0  # seconds a writer waits for another before giving up
 def _locked(path: Path) -> Iterator[Path]:
     """Hold the lock of the FAQ at ``path`` (``PATH.lock`` beside the file a symbolic
     link points to, so that every name of one file shares one lock); yields the file's
-    real path."""
+    real path, resolved once: the caller reads and writes that path, never ``path``
+    again, so that a link repointed meanwhile cannot send the write to a file whose
+    lock is not held (nor bring another file's entries into this one)."""
     from filelock import FileLock, Timeout
 
     target = Path(os.path.realpath(path))
@@ -632,7 +636,7 @@ def save(path: Path, text: str) -> None:
     """Write a whole new FAQ file (``faq init``), locked like every other write."""
     with _locked(path) as target:
         atomic.remove_leftovers(target, _temp_prefix(target))  # locked: no writer is live
-        write_atomic(path, text)
+        write_atomic(target, text, shown=path)
 
 
 @contextmanager
@@ -650,7 +654,7 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     check_writable(source)
     path = source.path
     with _locked(path) as target:
-        text = read_text(path)
+        text = read_text(target, shown=path)
         raw = decode(text, str(path))
         faq = from_document(raw, str(path), text)  # refuse to edit a file already invalid
         bare = isinstance(raw, list)
@@ -661,7 +665,7 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         doc["entries"] = _with_ids(doc["entries"], checked)
         out: Any = doc["entries"] if bare else doc
         atomic.remove_leftovers(target, _temp_prefix(target))  # locked: no writer is live
-        write_atomic(path, dump(out, detect_layout(text)))
+        write_atomic(target, dump(out, detect_layout(text)), shown=path)
 
 
 def _with_ids(raw_entries: list[Any], faq: Faq) -> list[Any]:
