@@ -22,7 +22,7 @@ from faqcli.engine import DEFAULTS, MemoryIndex
 from faqcli.evaluate import LabelledQuery, evaluate, parse_queries
 from faqcli.model import Entry
 
-SETS = ("seed", "stackfaq", "covidfaq", "clinc150", "mqp", "powerplay11")
+SETS = ("seed", "stackfaq", "covidfaq", "clinc150", "mqp", "powerplay11", "curekart")
 NEAR_MISS = "mqp near-miss"  # mqp's in-scope queries with near-miss rewrites as out of scope
 DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 

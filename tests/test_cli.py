@@ -371,10 +371,10 @@ def test_explain_shows_typos_unmatched_words_and_the_parts_of_the_score(
     assert result.exit_code == 0
     out = result.stdout
     assert "Why reset-password" in out
-    assert re.search(r"resett\s+reset \(typo, \d+% alike\), in the question", out)
-    assert re.search(r"pasword\s+password \(typo, \d+% alike\), in the question", out)
-    assert re.search(r"zzyzx\s+in no entry of the FAQ", out)
-    assert "Nothing in the FAQ explains: zzyzx" in out
+    assert re.search(r"resett\s+\d\.\d\d  reset \(typo\), in the question, explains \d+%", out)
+    assert re.search(r"pasword\s+\d\.\d\d  password \(typo\), in the question, explains", out)
+    assert re.search(r"zzyzx\s+\d\.\d\d  nothing: in no entry of the FAQ", out)
+    assert re.search(r"Not explained, in no entry of the FAQ: zzyzx \(weighs \d\.\d\d\)", out)
     assert "closeness in meaning" in out and "bias" in out
     assert "Next: " in out
 
@@ -399,13 +399,14 @@ def test_explain_json_parts_add_up_to_the_score(run: Run, small_faq: Path) -> No
     doc = json.loads(result.stdout)
     explain = doc["explain"]
     assert set(explain) == {
-        "id", "score", "words", "unexplained", "evidence", "bias", "log_odds", "runner_up"
+        "id", "score", "words", "unexplained", "left_out", "evidence", "bias", "log_odds",
+        "runner_up",
     }  # fmt: skip
     assert explain["id"] == doc["matches"][0]["id"] == "delete-account"
     total = explain["bias"] + sum(p["part"] for p in explain["evidence"].values())
     assert total == pytest.approx(explain["log_odds"])
     assert explain["score"] == pytest.approx(100 / (1 + math.exp(-total)), abs=0.05)
-    words = {w["word"]: (w["found"], w["how"], w["where"]) for w in explain["words"]}
+    words = {w["word"]: (w["by"], w["how"], w["where"]) for w in explain["words"]}
     assert words["delet"] == ("delete", "stem", "question")  # "delet" is delete's stem
     assert words["acount"] == ("account", "typo", "question")
 

@@ -16,10 +16,12 @@ from faqcli.evaluate import (
     LabelledQuery,
     Outcome,
     answer_precision,
+    coverage_at_90,
     evaluate,
     expected_calibration_error,
     parse_queries,
     report,
+    sweep_row,
     wrong_at_90,
 )
 
@@ -29,7 +31,8 @@ INDEX = MemoryIndex(store.from_document(SMALL_FAQ, "small").entries)
 KEYS = {
     "in_scope", "hit@1", "hit@5", "mrr@10", "answered_correct", "answered_wrong",
     "abstained_in_scope", "out_of_scope", "oos_abstained",
-    "answer_precision", "ece", "wrong_at_90",
+    "answer_precision", "ece", "wrong_at_90", "coverage_at_90", "coverage_at_90_threshold",
+    "sweep", "wrong_answers", "withheld",
 }  # fmt: skip
 
 # Six made-up outcomes (score, top entry right, in scope), worked out by hand below.
@@ -66,6 +69,51 @@ def test_ece_puts_a_score_of_100_in_the_last_bin() -> None:
 def test_wrong_at_90_is_the_share_of_wrong_tops_among_scores_of_90_or_more() -> None:
     assert wrong_at_90(OUTCOMES) == 1 / 2
     assert wrong_at_90(OUTCOMES[2:]) is None
+
+
+def test_coverage_at_90_is_the_most_answered_right_at_a_precision_of_90_percent() -> None:
+    # Thresholds at the scores, highest first: 95 answers 1, right (precision 1.0,
+    # coverage 1/4 of the four in-scope); 92 adds a wrong one (1/2); 55 adds a right one
+    # (2/3); below, only wrong ones. So 1/4, at 95: the only threshold kept at 0.90.
+    assert coverage_at_90(OUTCOMES) == (pytest.approx(1 / 4), 95.0)
+    nine_right = [Outcome(80.0 + i, True, True) for i in range(9)]  # 80 to 88
+    one_wrong = [Outcome(85.5, False, False)]
+    # At 80 all ten are answered: 9 right of 10 is precision 0.90 exactly, which is kept
+    # (at 81, 8 right of 9 is not); the threshold is the lowest score answered.
+    assert coverage_at_90(nine_right + one_wrong) == (pytest.approx(1.0), 80.0)
+    # With the wrong one below every right one, the coverage is the same at 80 and at 70:
+    # the highest threshold giving it is kept (it answers fewer wrongly).
+    assert coverage_at_90([*nine_right, Outcome(70.0, False, False)]) == (1.0, 80.0)
+    # Two right at one score and a wrong one just above: 85 answers 1 of 1 wrong (0.0),
+    # 80 answers 2 of 3 right (0.67): no threshold keeps 0.90.
+    tied = [Outcome(85.0, False, True), Outcome(80.0, True, True), Outcome(80.0, True, True)]
+    assert coverage_at_90(tied) == (0.0, None)
+
+
+def test_a_sweep_row_is_what_that_threshold_would_do() -> None:
+    # At 50: in scope answered 95 (right), 92 (wrong), 55 (right) of 4; out of scope, 51
+    # of 2; precision 2 right of the 4 answers.
+    row = sweep_row(OUTCOMES, 50)
+    assert row.answered_correct == pytest.approx(2 / 4)
+    assert row.answered_wrong == pytest.approx(1 / 4)
+    assert row.oos_answered == pytest.approx(1 / 2)
+    assert row.answer_precision == pytest.approx(2 / 4)
+    assert sweep_row(OUTCOMES, 99).answer_precision is None
+
+
+def test_eval_lists_wrong_answers_most_confident_first_and_withheld_right_ones() -> None:
+    queries = [LabelledQuery(f"q{i}", expected, i) for i, expected in enumerate("aabc")]
+    queries.append(LabelledQuery("off topic", None, 5))
+    results = [
+        (queries[0], ["a"], 95.0),  # answered right
+        (queries[1], ["b"], 70.0),  # answered wrong
+        (queries[2], ["b"], 20.0),  # right, withheld at 20
+        (queries[3], ["c"], 50.0),  # right, withheld at 50
+        (queries[4], ["a"], 80.0),  # out of scope, answered: wrong
+    ]
+    r = report(results, threshold=60)
+    assert [(s.query, s.score) for s in r.wrong_answers] == [("off topic", 80.0), ("q1", 70.0)]
+    assert [(s.query, s.got) for s in r.withheld] == [("q2", "b"), ("q3", "c")]
 
 
 def test_report_arithmetic_on_a_stub_ranking() -> None:

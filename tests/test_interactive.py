@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -163,8 +164,10 @@ def test_with_stdout_in_a_file_the_prompt_is_on_the_terminal_and_answers_in_the_
     term.send(CTRL_D)
     assert term.wait() == ExitCode.OK
     assert "Harbour Street" not in term.output
-    assert answers.read_text(encoding="utf-8") == (
-        "Where is the office? [office-location, score 97]\nAt 12 Harbour Street, second floor.\n"
+    assert re.fullmatch(
+        r"Where is the office\? \[office-location, score \d+\]\n"
+        r"At 12 Harbour Street, second floor\.\n",
+        answers.read_text(encoding="utf-8"),
     )
 
 

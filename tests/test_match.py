@@ -182,37 +182,29 @@ def test_without_word_vectors_words_alone_rank(monkeypatch: pytest.MonkeyPatch) 
 
 
 unit = st.floats(min_value=0.0, max_value=1.0)
-FAVOURABLE = ("words", "meaning", "topic", "lead", "letters")
+FAVOURABLE = ("words", "meaning", "topic", "lead", "letters", "explained", "passage")
+AGAINST = ("twin", "unexplained", "missing")
+evidence = st.builds(Evidence, *[unit] * len(Evidence._fields))
 
 
-@given(unit, unit, unit, unit, unit, unit, st.sampled_from(FAVOURABLE))
-def test_confidence_never_falls_as_favourable_evidence_grows(
-    words: float,
-    meaning: float,
-    topic: float,
-    lead: float,
-    twin: float,
-    letters: float,
-    better: str,
-) -> None:
-    e = Evidence(words, meaning, topic, lead, twin, letters)
+@given(evidence, st.sampled_from(FAVOURABLE))
+def test_confidence_never_falls_as_favourable_evidence_grows(e: Evidence, better: str) -> None:
     more = e._replace(**{better: getattr(e, better) + 0.1})
     assert 0.0 < probability(e) <= probability(more) < 1.0
     if getattr(DEFAULTS.calibration, better) > 0:
         assert probability(e) < probability(more)
 
 
-@given(unit, unit, unit, unit, unit, unit)
-def test_a_closer_twin_makes_the_answer_less_sure(
-    words: float, meaning: float, topic: float, lead: float, twin: float, letters: float
-) -> None:
-    """An entry with a near twin in the FAQ is less likely to be the one meant."""
-    e = Evidence(words, meaning, topic, lead, twin, letters)
-    assert probability(e._replace(twin=twin + 0.1)) < probability(e)
+@given(evidence, st.sampled_from(AGAINST))
+def test_evidence_against_an_answer_makes_it_less_sure(e: Evidence, worse: str) -> None:
+    """A closer twin, a word nothing explains, an entry's word not asked about: each
+    makes the entry less likely to be the one meant (each fitted weight is below 0)."""
+    assert getattr(DEFAULTS.calibration, worse) < 0
+    assert probability(e._replace(**{worse: getattr(e, worse) + 0.1})) < probability(e)
 
 
 def test_the_parts_of_the_score_add_up_to_its_log_odds() -> None:
-    e = Evidence(0.5, 0.6, 0.3, 0.2, 0.25, 0.4)
+    e = Evidence(0.5, 0.6, 0.3, 0.2, 0.25, 0.4, 0.1, 0.8, 0.5, 0.2)
     parts = contributions(e)
     assert set(parts) == {"bias", *Evidence._fields}
     z = sum(parts.values())
@@ -222,8 +214,8 @@ def test_the_parts_of_the_score_add_up_to_its_log_odds() -> None:
 def test_confidence_from_words_alone_when_meaning_is_unknown() -> None:
     """Without word vectors the weights fitted without meaning are used, and a piece of
     meaning without the topic does not change the score."""
-    weak = Evidence(0.1, None, None, 0.0, 0.3, 0.1)
-    strong = Evidence(0.9, None, None, 0.8, 0.1, 0.9)
+    weak = Evidence(0.1, None, None, 0.0, 0.3, 0.1, 0.5, 0.2, 0.1, 0.5)
+    strong = Evidence(0.9, None, None, 0.8, 0.1, 0.9, 0.0, 1.0, 0.8, 0.0)
     assert probability(weak) < 0.5 < probability(strong)
     assert probability(strong._replace(meaning=0.5)) == probability(strong)
     assert "meaning" not in contributions(strong)
@@ -263,6 +255,12 @@ class _Compass:
 
     def topic(self, question_terms: object, rarity: object) -> list[float] | None:
         return [1.0, 0.0]
+
+    def word(self, term: str) -> None:
+        return None  # no word is known: coverage weighs words by their rarity alone
+
+    def knows_words(self) -> bool:
+        return False
 
 
 @pytest.mark.parametrize(("cat_is", "expected"), [([1.0, 0.0], "cat"), ([0.0, -1.0], "dog")])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from faqcli import vectors
+from faqcli import frequencies, vectors
 from faqcli.engine import stem
 from faqcli.vectors import VectorsError, WordVectors
 
@@ -103,3 +103,27 @@ def test_a_missing_or_damaged_shipped_table_means_no_vectors(
         assert vectors.default() is None
     finally:
         vectors.default.cache_clear()
+
+
+def test_frequencies_read_back_in_steps_of_a_twentieth() -> None:
+    stems = sorted(["the", "flood", "été"], key=str.encode)
+    zipfs = {"the": 7.73, "flood": 4.65, "été": 2.01}
+    table = frequencies.Frequencies(frequencies.encode(stems, [zipfs[s] for s in stems]))
+    assert len(table) == 3
+    for stem_, zipf in zipfs.items():
+        assert abs(table.zipf(stem_) - zipf) <= 1 / (2 * frequencies.STEP)
+    assert table.zipf("zebra") == 0.0  # rarer than the table's floor
+
+
+@pytest.mark.parametrize("cut", [1, 5, 20])
+def test_a_damaged_frequency_file_is_refused(cut: int) -> None:
+    data = frequencies.encode(["a", "b"], [3.0, 4.0])
+    with pytest.raises(VectorsError):
+        frequencies.Frequencies(data[:-cut] if cut < len(data) else b"")
+
+
+def test_the_shipped_frequencies_know_english() -> None:
+    table = frequencies.default()
+    assert table is not None
+    assert table.zipf(stem("the")) > table.zipf(stem("please")) > table.zipf(stem("floods"))
+    assert table.zipf(stem("floods")) > table.zipf(stem("defectors")) > 0

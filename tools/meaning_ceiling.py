@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from faqcli.engine import DEFAULTS, MemoryIndex  # noqa: E402
+from faqcli.engine.meaning import WordVector, WordVectorMeaning  # noqa: E402
 from faqcli.evaluate import evaluate  # noqa: E402
 from faqcli.model import Entry  # noqa: E402
 from quality import DEFAULT_BENCH, SETS, load_set  # noqa: E402
@@ -50,6 +51,7 @@ class EncoderMeaning:
         self.encoder = encoder
         self.entry_text = entry_text
         self.known: dict[str, list[float]] = {}
+        self.words = WordVectorMeaning(DEFAULTS)
 
     def embed(self, texts: Sequence[str]) -> None:
         new = [t for t in dict.fromkeys(texts) if t not in self.known]
@@ -68,6 +70,12 @@ class EncoderMeaning:
 
     def topic(self, question_terms: object, rarity: object) -> None:
         return None
+
+    def word(self, term: str) -> WordVector | None:
+        return self.words.word(term)  # one word to another: still faq's own vectors
+
+    def knows_words(self) -> bool:
+        return self.words.knows_words()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,8 @@ RANKED = 10  # MRR@10 and hit@5 need the first ten
 KEYS = frozenset({"query", "expected"})
 CALIBRATION_BINS = 10
 SURE = 90.0  # wrong_at_90 looks at the answers scored at least this
+TRUSTED = 0.90  # coverage_at_90: the answer precision a threshold must keep
+SWEEP = tuple(range(0, 100, 5))  # the thresholds of the sweep
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,28 @@ class Outcome(NamedTuple):
     score: float
     right: bool
     in_scope: bool
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A labelled query, the entry faq put first (None: nothing ranked) and its score."""
+
+    query: str
+    expected: str | None
+    got: str | None
+    score: float
+
+
+class SweepRow(NamedTuple):
+    """What one threshold would do: shares of the in-scope queries answered right and
+    answered with another entry, the share of out-of-scope queries answered, and the
+    answer precision (None when nothing is answered)."""
+
+    threshold: float
+    answered_correct: float
+    answered_wrong: float
+    oos_answered: float
+    answer_precision: float | None
 
 
 def answer_precision(outcomes: Sequence[Outcome], threshold: float) -> float | None:
@@ -82,6 +106,41 @@ def wrong_at_90(outcomes: Sequence[Outcome]) -> float | None:
     return sum(not o.right for o in sure) / len(sure) if sure else None
 
 
+def sweep_row(outcomes: Sequence[Outcome], threshold: float) -> SweepRow:
+    """What ``threshold`` would do (see :class:`SweepRow`)."""
+    in_scope = [o for o in outcomes if o.in_scope]
+    oos = [o for o in outcomes if not o.in_scope]
+    answered = [o for o in in_scope if o.score >= threshold]
+    right = sum(o.right for o in answered)
+    return SweepRow(
+        threshold,
+        right / (len(in_scope) or 1),
+        (len(answered) - right) / (len(in_scope) or 1),
+        sum(o.score >= threshold for o in oos) / (len(oos) or 1),
+        answer_precision(outcomes, threshold),
+    )
+
+
+def coverage_at_90(outcomes: Sequence[Outcome]) -> tuple[float, float | None]:
+    """The largest share of the in-scope queries answered right at any threshold whose
+    answer precision is at least 0.90, and that threshold. The thresholds tried are the
+    scores themselves; of those giving the largest share, the highest (it answers the
+    fewest wrongly). (0.0, None) when no threshold keeps that precision."""
+    n = sum(o.in_scope for o in outcomes) or 1
+    best, threshold = 0.0, None
+    answered = right = right_in_scope = 0
+    by_score = sorted(outcomes, key=lambda o: -o.score)
+    for i, o in enumerate(by_score):
+        answered += 1
+        right += o.right
+        right_in_scope += o.right and o.in_scope
+        if i + 1 < len(by_score) and by_score[i + 1].score == o.score:
+            continue  # a threshold answers every query of a score, or none
+        if right / answered >= TRUSTED and right_in_scope / n > best:
+            best, threshold = right_in_scope / n, o.score
+    return best, threshold
+
+
 @dataclass
 class Report:
     """hit@1, hit@5 and MRR@10 rank the in-scope queries; answered_correct,
@@ -101,7 +160,15 @@ class Report:
     answer_precision: float | None = None
     ece: float = 0.0
     wrong_at_90: float | None = None
+    coverage_at_90: float = 0.0
+    coverage_at_90_threshold: float | None = None
     misses: list[Miss] = field(default_factory=list)
+    # Where trust breaks: answers given that are wrong (an out-of-scope query answered,
+    # or an in-scope one with another entry), highest score first; in-scope queries not
+    # answered, those whose top entry was the right one first, lowest score first.
+    wrong_answers: list[Scored] = field(default_factory=list)
+    withheld: list[Scored] = field(default_factory=list)
+    sweep: list[SweepRow] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float | int | None]:
         """The JSON contract of ``faq eval --json``."""
@@ -118,6 +185,8 @@ class Report:
             "answer_precision": self.answer_precision,
             "ece": self.ece,
             "wrong_at_90": self.wrong_at_90,
+            "coverage_at_90": self.coverage_at_90,
+            "coverage_at_90_threshold": self.coverage_at_90_threshold,
         }
 
 
@@ -176,10 +245,16 @@ def report(results: Iterable[tuple[LabelledQuery, list[str], float]], threshold:
     outcomes = []
     correct = wrong = abstained = oos_abstained = hit1 = hit5 = 0
     rr = 0.0
+    withheld_right: list[Scored] = []
     for q, ids, score in results:
         answered = bool(ids) and score >= threshold
         right = bool(ids) and ids[0] == q.expected
         outcomes.append(Outcome(score if ids else 0.0, right, q.expected is not None))
+        scored = Scored(q.query, q.expected, ids[0] if ids else None, score if ids else 0.0)
+        if answered and not right:
+            r.wrong_answers.append(scored)
+        elif not answered and q.expected is not None:
+            (withheld_right if right else r.withheld).append(scored)
         if q.expected is None:
             r.out_of_scope += 1
             oos_abstained += not answered
@@ -206,4 +281,9 @@ def report(results: Iterable[tuple[LabelledQuery, list[str], float]], threshold:
     r.answer_precision = answer_precision(outcomes, threshold)
     r.ece = expected_calibration_error(outcomes)
     r.wrong_at_90 = wrong_at_90(outcomes)
+    r.coverage_at_90, r.coverage_at_90_threshold = coverage_at_90(outcomes)
+    r.sweep = [sweep_row(outcomes, t) for t in SWEEP]
+    r.wrong_answers.sort(key=lambda s: -s.score)
+    withheld_right.sort(key=lambda s: s.score)
+    r.withheld = withheld_right + sorted(r.withheld, key=lambda s: s.score)
     return r

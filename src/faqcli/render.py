@@ -44,8 +44,8 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.pager import Pager
 
-    from faqcli.engine import Explanation, Match, WordMatch
-    from faqcli.evaluate import Report
+    from faqcli.engine import Explanation, Match, WordCoverage
+    from faqcli.evaluate import Report, Scored
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls
 # that can make text display differently from what it is ("Trojan Source"), and lone
@@ -104,7 +104,7 @@ def json_of(result: Result) -> Any:
         case CheckReport():
             return [f._asdict() for f in result.findings]
         case Evaluation():
-            return result.report.metrics()
+            return _evaluation_json(result.report)
         case Imported():
             return {"added": list(result.added), "updated": list(result.updated),
                     "unchanged": list(result.unchanged), "skipped": list(result.skipped),
@@ -172,12 +172,22 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
     return doc
 
 
+def _evaluation_json(report: Report) -> dict[str, Any]:
+    return {
+        **report.metrics(),
+        "sweep": [row._asdict() for row in report.sweep],
+        "wrong_answers": [vars(s) for s in report.wrong_answers],
+        "withheld": [vars(s) for s in report.withheld],
+    }
+
+
 def _explain_json(e: Explanation) -> dict[str, Any]:
     return {
         "id": e.entry.id,
         "score": e.score,
         "words": [w._asdict() for w in e.words],
         "unexplained": e.unexplained,
+        "left_out": e.left_out._asdict() if e.left_out else None,
         "evidence": {
             p.name: {"value": p.value, "weight": p.weight, "part": p.part} for p in e.parts
         },
@@ -221,28 +231,37 @@ def _score(score: float) -> str:
     return str(math.floor(score))
 
 
-def _word_line(w: WordMatch) -> tuple[str, str]:
-    """A query word and what it matched, in words (for --explain)."""
-    if w.found is None:
-        return w.word, "in no entry of the FAQ" if not w.in_faq else "not in this entry"
+def _word_line(w: WordCoverage) -> tuple[str, str, str]:
+    """A query word, its weight and what explains it, in words (for --explain)."""
+    weight = f"{w.weight:.2f}"
+    if w.by is None or w.explained < 0.01:
+        return w.word, weight, "nothing: in no entry of the FAQ" if not w.in_faq else "nothing"
     how = {
-        None: "",
         "same": "",
         "stem": " (same stem)",
-        "typo": f" (typo, {w.similarity:.0%} alike)",
+        "typo": " (typo)",
         "joined": " (joined with the next word)",
-    }[w.how]
-    return w.word, f"{w.found}{how}, in the {w.where}"
+        "meaning": " (close in meaning)",
+    }.get(w.how or "", "")
+    share = f", explains {math.floor(100 * w.explained)}%" if w.explained < 1.0 else ""
+    return w.word, weight, f"{w.by}{how}, in the {w.where}{share}"
 
 
 def _explain_lines(e: Explanation) -> list[str]:
     """--explain as lines of text; both text renderers print them."""
-    lines = [f"Why {safe(e.entry.id)} (score {_score(e.score)}):", "", "Query words:"]
-    pairs = [(safe(word), safe(text)) for word, text in map(_word_line, e.words)]
-    width = max((len(word) for word, _ in pairs), default=0)
-    lines += [f"  {word.ljust(width)}  {text}" for word, text in pairs]
-    if e.unexplained:
-        lines.append("Nothing in the FAQ explains: " + ", ".join(safe(w) for w in e.unexplained))
+    lines = [f"Why {safe(e.entry.id)} (score {_score(e.score)}):", ""]
+    lines.append("Query words (how much each carries, and what in the entry explains it):")
+    rows = [(safe(word), weight, safe(text)) for word, weight, text in map(_word_line, e.words)]
+    width = max((len(word) for word, _, _ in rows), default=0)
+    lines += [f"  {word.ljust(width)}  {weight}  {text}" for word, weight, text in rows]
+    if e.against:
+        words = ", ".join(f"{safe(w.word)} (weighs {w.weight:.2f})" for w in e.against)
+        lines.append(f"Not explained, in no entry of the FAQ: {words}")
+    if e.left_out:
+        lines.append(
+            f"Not asked about: {safe(e.left_out.word)} of the entry's question"
+            f" (weighs {e.left_out.against:.2f})"
+        )
     lines += ["", "Evidence (value x weight = part in the log-odds of the score):"]
     width = max(len(p.label) for p in e.parts)
     for p in e.parts:
@@ -269,6 +288,25 @@ def _report_rows(report: Report) -> list[tuple[str, str]]:
         else:
             text = f"{value:.3f}"
         rows.append((key, text))
+    return rows
+
+
+def _trust_lists(result: Evaluation) -> list[tuple[str, list[Scored]]]:
+    """Where trust breaks: the answers given that are wrong, the in-scope questions
+    not answered; each list shown when it is not empty."""
+    lists = [
+        ("Answered wrongly, most confident first", result.wrong_shown),
+        ("In scope, not answered (right answers scored lowest first)", result.withheld_shown),
+    ]
+    return [(title, shown) for title, shown in lists if shown]
+
+
+def _sweep_rows(report: Report) -> list[tuple[str, ...]]:
+    rows = []
+    for row in report.sweep:
+        precision = "-" if row.answer_precision is None else f"{row.answer_precision:.3f}"
+        shares = (row.answered_correct, row.answered_wrong, row.oos_answered)
+        rows.append((f"{row.threshold:g}", *(f"{x:.3f}" for x in shares), precision))
     return rows
 
 
@@ -520,6 +558,17 @@ class PlainRenderer:
                 rank = str(miss.rank) if miss.rank else ">10"
                 got = safe(miss.got) if miss.got else None
                 self._line(f"  {one_line(miss.query)}\t{safe(miss.expected)}\t{got}\t{rank}")
+        for title, shown in _trust_lists(result):
+            self._line()
+            self._line(f"{title} (query, expected, got, score):")
+            for s in shown:
+                expected, got = safe(s.expected or "-"), safe(s.got or "-")
+                self._line(f"  {one_line(s.query)}\t{expected}\t{got}\t{_score(s.score)}")
+        self._line()
+        self._line("Thresholds (threshold, answered correct, answered wrong, "
+                   "out of scope answered, answer precision):")  # fmt: skip
+        for row in _sweep_rows(report):
+            self._line("  " + "\t".join(row))
         self._fail_note(result)
 
     def _fail_note(self, result: Evaluation) -> None:
@@ -780,6 +829,21 @@ class RichRenderer(PlainRenderer):
                     str(miss.rank) if miss.rank else ">10",
                 )
             self.console.print(misses)
+        for title, shown in _trust_lists(result):
+            listed = Table(title=title)
+            for column in ("query", "expected", "got", "score"):
+                listed.add_column(column, justify="right" if column == "score" else "left")
+            for s in shown:
+                listed.add_row(Text(safe(s.query)), Text(safe(s.expected or "-")),
+                               Text(safe(s.got or "-")), _score(s.score))  # fmt: skip
+            self.console.print(listed)
+        sweep = Table(title="Thresholds")
+        for column in ("threshold", "answered correct", "answered wrong", "out of scope answered",
+                       "answer precision"):  # fmt: skip
+            sweep.add_column(column, justify="right")
+        for row in _sweep_rows(report):
+            sweep.add_row(*row)
+        self.console.print(sweep)
         self._fail_note(result)
 
     def exported(self, result: Exported) -> None:

@@ -18,7 +18,7 @@ from faqcli.model import Entry
 
 if TYPE_CHECKING:
     from faqcli.engine import Explanation
-    from faqcli.evaluate import Miss, Report
+    from faqcli.evaluate import Miss, Report, Scored
     from faqcli.lint import Finding
     from faqcli.misslog import Group, Phrasing
 
@@ -198,8 +198,19 @@ class Evaluation(NamedTuple):
         first, at most ``WORST_SHOWN``."""
         return sorted(self.report.misses, key=lambda m: -(m.rank or 99))[:WORST_SHOWN]
 
+    @property
+    def wrong_shown(self) -> list[Scored]:
+        """The wrong answers shown: the most confident first, at most ``WORST_SHOWN``."""
+        return self.report.wrong_answers[:WORST_SHOWN]
 
-WORST_SHOWN = 10  # misses ``faq eval`` shows (all of them are in --json)
+    @property
+    def withheld_shown(self) -> list[Scored]:
+        """The in-scope questions not answered that are shown: right answers scored
+        lowest first, at most ``WORST_SHOWN``."""
+        return self.report.withheld[:WORST_SHOWN]
+
+
+WORST_SHOWN = 10  # misses, wrong answers and abstentions ``faq eval`` shows (--json: all)
 
 
 class Indexed(NamedTuple):

@@ -56,10 +56,8 @@ class WordVectors:
         except struct.error as e:
             raise VectorsError("truncated vectors file") from e
         offset += _HEADER.size
-        self._offsets = _little_endian(array("I"), view[offset : offset + 4 * (count + 1)])
-        offset += 4 * (count + 1)
-        self._block = view[offset : offset + block_len]
-        offset += block_len
+        self._stems = SortedStems(view, offset, count, block_len)
+        offset = self._stems.end
         self._scales = _little_endian(array("f"), view[offset : offset + 4 * count])
         offset += 4 * count
         self._rows = view[offset : offset + count * self.dim].cast("b")
@@ -71,34 +69,64 @@ class WordVectors:
     def __len__(self) -> int:
         return self._count
 
-    def _stem(self, i: int) -> bytes:
-        return bytes(self._block[self._offsets[i] : self._offsets[i + 1]])
-
     def get(self, stem: str) -> Vector | None:
         """The vector of ``stem``, or None for a stem the table does not know."""
         try:
             return self._cache[stem]
         except KeyError:
             pass
-        wanted = stem.encode()
-        i = bisect.bisect_left(range(self._count), wanted, key=self._stem)
+        i = self._stems.find(stem)
         vector = None
-        if i < self._count and self._stem(i) == wanted:
+        if i is not None:
             scale = self._scales[i]
             vector = [scale * x for x in self._rows[i * self.dim : (i + 1) * self.dim]]
         self._cache[stem] = vector
         return vector
 
 
-def encode(stems: list[str], vectors: list[Vector]) -> bytes:
-    """The file bytes for ``stems`` and their vectors (sorted by the stems' UTF-8)."""
+class SortedStems:
+    """The stems of a table file: ``count + 1`` u32 offsets at ``offset``, then the
+    block of the stems in UTF-8, sorted, one after the other; a stem is found by binary
+    search, so only the few a question needs are ever read."""
+
+    def __init__(self, view: memoryview, offset: int, count: int, block_len: int) -> None:
+        self._offsets = _little_endian(array("I"), view[offset : offset + 4 * (count + 1)])
+        offset += 4 * (count + 1)
+        self._block = view[offset : offset + block_len]
+        if len(self._offsets) != count + 1 or len(self._block) != block_len:
+            raise VectorsError("truncated table file")
+        self.count = count
+        self.end = offset + block_len  # where the file's next part starts
+
+    def _stem(self, i: int) -> bytes:
+        return bytes(self._block[self._offsets[i] : self._offsets[i + 1]])
+
+    def find(self, stem: str) -> int | None:
+        """The position of ``stem`` in the table, or None."""
+        wanted = stem.encode()
+        i = bisect.bisect_left(range(self.count), wanted, key=self._stem)
+        return i if i < self.count and self._stem(i) == wanted else None
+
+
+def encode_stems(stems: list[str]) -> tuple[bytes, bytes]:
+    """The offsets and the block of ``stems`` (unique, sorted by their UTF-8)."""
     encoded = [s.encode() for s in stems]
-    if encoded != sorted(set(encoded)) or len(stems) != len(vectors):
-        raise ValueError("stems must be unique and sorted by their UTF-8, one vector each")
-    dim = len(vectors[0]) if vectors else 0
+    if encoded != sorted(set(encoded)):
+        raise ValueError("stems must be unique and sorted by their UTF-8")
     offsets = array("I", [0])
     for stem in encoded:
         offsets.append(offsets[-1] + len(stem))
+    if sys.byteorder == "big":
+        offsets.byteswap()
+    return bytes(offsets), b"".join(encoded)
+
+
+def encode(stems: list[str], vectors: list[Vector]) -> bytes:
+    """The file bytes for ``stems`` and their vectors (sorted by the stems' UTF-8)."""
+    if len(stems) != len(vectors):
+        raise ValueError("stems must be unique and sorted by their UTF-8, one vector each")
+    offsets, block = encode_stems(stems)
+    dim = len(vectors[0]) if vectors else 0
     scales = array("f")
     rows = array("b")
     for vector in vectors:
@@ -107,12 +135,10 @@ def encode(stems: list[str], vectors: list[Vector]) -> bytes:
         scale = max(abs(x) for x in vector) / 127 or 1.0
         scales.append(scale)
         rows.extend(round(x / scale) for x in vector)
-    block = b"".join(encoded)
     header = _HEADER.pack(dim, len(stems), len(block))
     if sys.byteorder == "big":
-        offsets.byteswap()
         scales.byteswap()
-    return MAGIC + header + bytes(offsets) + block + bytes(scales) + bytes(rows)
+    return MAGIC + header + offsets + block + bytes(scales) + bytes(rows)
 
 
 def _little_endian(values: array[Any], data: memoryview) -> array[Any]:

@@ -9,6 +9,7 @@ stemmer's rules, never a user's file. One module per stage:
 - ``analysis``: entries to terms and BM25 impacts; the :class:`Index` ranking reads;
 - ``meaning``: the :class:`Meaning` interface and the word-vector component;
 - ``rank``: query words -> candidates -> lexical -> meaning -> evidence;
+- ``coverage``: which words of a question an entry explains, and what each carries;
 - ``confidence``: evidence to a probability (the score);
 - ``explanation``: why an answer, and what its score is made of (``explain``);
 - ``settings``: the defaults, one set for every FAQ.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from faqcli.engine.analysis import Analysis, Index, MemoryIndex, analyse
 from faqcli.engine.confidence import Evidence, contributions, probability
+from faqcli.engine.coverage import WordCoverage
 from faqcli.engine.meaning import Meaning, WordVectorMeaning
 from faqcli.engine.rank import (
     Assessment,
@@ -32,12 +34,12 @@ from faqcli.engine.settings import DEFAULTS, Settings, Weights
 from faqcli.engine.text import normalise, stem, words
 
 if TYPE_CHECKING:
-    from faqcli.engine.explanation import Explanation, Part, WordMatch, explain
+    from faqcli.engine.explanation import Explanation, Part, explain
 
 
 def __getattr__(name: str) -> object:
     # ``explain`` is imported when --explain asks for it, not on every `faq ask`.
-    if name in ("Explanation", "Part", "WordMatch", "explain"):
+    if name in ("Explanation", "Part", "explain"):
         from faqcli.engine import explanation as module
 
         return getattr(module, name)
@@ -57,7 +59,7 @@ __all__ = [
     "Part",
     "Settings",
     "Weights",
-    "WordMatch",
+    "WordCoverage",
     "WordVectorMeaning",
     "analyse",
     "assess",

@@ -1,8 +1,9 @@
 """Confidence: the chance, from the evidence, that the top entry answers the query.
 
-The score of the top entry is a probability: a logistic function of six pieces of
-:class:`Evidence`, with weights fitted on six benchmark FAQs and checked
-leave-one-FAQ-out by ``benchmarks/calibrate.py`` (``Settings.calibration``). Ranking
+The score of the top entry is a probability: a logistic function of nine pieces of
+:class:`Evidence`, with weights fitted on seven benchmark FAQs (and questions made from
+them that no entry answers) and checked leave-one-FAQ-out by ``benchmarks/calibrate.py``
+(``Settings.calibration``). Ranking
 computes the evidence (``engine.rank``); this module weighs it.
 """
 
@@ -33,6 +34,10 @@ class Evidence(NamedTuple):
     lead: float  # words minus the runner-up's words: how far the best entry stands out
     twin: float  # how close the entry's nearest other entry is (see rank.twin), 0-1
     letters: float  # letters shared by the content words (see rank.content_letters)
+    unexplained: float  # the weight of the question word the entry explains least (coverage)
+    explained: float  # the share of the question's weight the entry explains (coverage)
+    passage: float  # the share of the question one sentence of the answer covers (coverage)
+    missing: float  # the weight of the entry's word the question asks least about (coverage)
 
 
 def weights_for(evidence: Evidence, settings: Settings = DEFAULTS) -> Weights:

@@ -6,9 +6,8 @@ from typing import NamedTuple
 
 from faqcli.engine.analysis import Index
 from faqcli.engine.confidence import contributions, weights_for
-from faqcli.engine.meaning import QueryWords, question_words
+from faqcli.engine.coverage import LeftOut, WordCoverage, coverage, left_out
 from faqcli.engine.rank import Assessment, Match, assess, scored
-from faqcli.engine.text import stem, words
 from faqcli.model import Entry
 
 # What each piece of evidence is called when faq explains a score, in the order shown.
@@ -19,18 +18,11 @@ EVIDENCE_LABELS = {
     "twin": "closeness of the entry's nearest twin",
     "words": "share of words matched",
     "topic": "closeness to what the FAQ is about",
+    "unexplained": "a word nothing in the FAQ explains",
+    "explained": "share of the question explained",
+    "passage": "question covered by one answer sentence",
+    "missing": "the entry's word not asked about",
 }
-
-
-class WordMatch(NamedTuple):
-    """One query word and what it stands for in the answer that was chosen."""
-
-    word: str  # as normalised from the query
-    found: str | None  # the entry's word it matched (stem, typo or joined word), if any
-    how: str | None  # "same" (the very word), "stem", "typo" or "joined"; None: no match
-    similarity: float  # 1.0, or the edit-distance similarity of a typo correction
-    where: str | None  # "question" (or an alternate), "answer", or None
-    in_faq: bool  # whether any entry of the FAQ uses it (or a correction of it)
 
 
 class Part(NamedTuple):
@@ -48,10 +40,11 @@ class Explanation(NamedTuple):
 
     entry: Entry
     score: float
-    words: list[WordMatch]
+    words: list[WordCoverage]  # each query word, its weight and what explains it
     parts: list[Part]
     bias: float
     runner_up: Match | None  # the next entry, with its score
+    left_out: LeftOut | None  # the entry's word the query asks least about
 
     @property
     def log_odds(self) -> float:
@@ -61,6 +54,13 @@ class Explanation(NamedTuple):
     def unexplained(self) -> list[str]:
         """The query's words that no entry of the FAQ uses (nor a correction of them)."""
         return [w.word for w in self.words if not w.in_faq]
+
+    @property
+    def against(self) -> list[WordCoverage]:
+        """The query's words no entry uses that this one leaves unexplained, the one
+        left most unexplained first: what the evidence "unexplained" weighs."""
+        return sorted((w for w in self.words if not w.in_faq and w.against > 0),
+                      key=lambda w: -w.against)  # fmt: skip
 
 
 def explain(index: Index, query: str, found: Assessment | None = None) -> Explanation | None:
@@ -74,10 +74,11 @@ def explain(index: Index, query: str, found: Assessment | None = None) -> Explan
     matches = scored(found, index.settings)
     parts = contributions(found.evidence, index.settings)
     weights = weights_for(found.evidence, index.settings)
+    query_words = index.query_words(query)
     return Explanation(
         matches[0].entry,
         matches[0].score,
-        word_matches(index, index.query_words(query), found.top),
+        coverage(index, query_words, found.top),
         [
             Part(name, label, value, getattr(weights, name), parts[name])
             for name, label in EVIDENCE_LABELS.items()
@@ -85,36 +86,5 @@ def explain(index: Index, query: str, found: Assessment | None = None) -> Explan
         ],
         parts["bias"],
         matches[1] if len(matches) > 1 else None,
+        left_out(index, query_words, found.top),
     )
-
-
-def word_matches(index: Index, query_words: QueryWords, doc: int) -> list[WordMatch]:
-    """Each query word and the best word of entry ``doc`` it matched: in the question
-    before the answer, then the closer spelling."""
-    feats = index.features(doc)
-    entry = index.entry(doc)
-    surface: dict[str, str] = {}
-    for word in [*question_words(entry), *words(entry.answer)]:
-        surface.setdefault(stem(word), word)
-    found = []
-    for word, group in query_words.items():
-        in_faq = any(index.df(term) for term in group)
-        best: WordMatch | None = None
-        for term, similarity in group.items():
-            if term not in feats:
-                continue
-            entry_word = surface.get(term, term)
-            if term == stem(word):
-                how = "same" if entry_word == word else "stem"
-            else:
-                how = "typo" if similarity < 1.0 else "joined"
-            where = "question" if feats[term].in_question else "answer"
-            candidate = WordMatch(word, entry_word, how, similarity, where, in_faq)
-            if best is None or _better(candidate, best):
-                best = candidate
-        found.append(best or WordMatch(word, None, None, 0.0, None, in_faq))
-    return found
-
-
-def _better(a: WordMatch, b: WordMatch) -> bool:
-    return (a.where == "question", a.similarity) > (b.where == "question", b.similarity)

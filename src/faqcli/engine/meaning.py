@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from faqcli import vectors as word_vectors
 from faqcli.engine.settings import Settings
@@ -23,6 +23,14 @@ Rarity = Callable[[str], float]  # a stem's weight: the FAQ's inverse document f
 # Each distinct query word (normalised, in order) with the stems that stand for it,
 # weighted in (0, 1]: its own stem, typo corrections, a word joined with the next.
 QueryWords = dict[str, dict[str, float]]
+
+
+class WordVector(NamedTuple):
+    """One stem's vector: its direction, and its length, which says how much the word
+    moves a meaning (frame words are short, subjects long: ``engine.coverage``)."""
+
+    unit: tuple[float, ...]
+    length: float
 
 
 class Meaning(Protocol):
@@ -38,6 +46,12 @@ class Meaning(Protocol):
     def topic(self, question_terms: Counter[str], rarity: Rarity) -> Vector | None:
         """What a whole FAQ is about, from the stem counts of all its questions."""
 
+    def word(self, term: str) -> WordVector | None:
+        """One stem's vector, to compare two words; None when unknown."""
+
+    def knows_words(self) -> bool:
+        """Whether :meth:`word` knows any word at all (False: no word vectors)."""
+
 
 class WordVectorMeaning:
     """Meaning as the IDF-weighted average of word vectors (the shipped table)."""
@@ -45,6 +59,7 @@ class WordVectorMeaning:
     def __init__(self, settings: Settings, vectors: WordVectors | None = None) -> None:
         self.settings = settings
         self._vectors = vectors
+        self._words: dict[str, WordVector | None] = {}
 
     @property
     def vectors(self) -> WordVectors | None:
@@ -84,6 +99,22 @@ class WordVectorMeaning:
         the topic), each stem weighing its rarity."""
         vectors = self.vectors
         return mean_vector(rarity, question_terms, vectors) if vectors else None
+
+    def word(self, term: str) -> WordVector | None:
+        """The stem's vector in the table, as a direction and a length."""
+        try:
+            return self._words[term]
+        except KeyError:
+            pass
+        vectors = self.vectors
+        vector = vectors.get(term) if vectors is not None else None
+        norm = math.sqrt(sum(x * x for x in vector)) if vector else 0.0
+        found = WordVector(tuple(x / norm for x in vector), norm) if vector and norm else None
+        self._words[term] = found
+        return found
+
+    def knows_words(self) -> bool:
+        return self.vectors is not None
 
 
 def question_words(entry: Entry) -> list[str]:

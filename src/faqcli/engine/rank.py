@@ -12,7 +12,8 @@
 4. Meaning (:func:`with_meaning`): the best candidates re-ordered by the cosine of
    their meaning and the query's (``Index.meaning``), so *dangerous* counts towards
    *risks*.
-5. Evidence (:func:`assess`) for the first, weighed by ``engine.confidence``.
+5. Evidence (:func:`assess`) for the first, weighed by ``engine.confidence``: among it
+   the words of the query the entry explains and those it does not (``engine.coverage``).
 
 The first entry scores the chance, in percent, that it is the right answer; the others
 that times their relevance relative to it, so scores are always sorted.
@@ -24,6 +25,7 @@ import heapq
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from faqcli.engine import coverage
 from faqcli.engine.analysis import Index
 from faqcli.engine.confidence import Evidence, probability, word_match
 from faqcli.engine.meaning import QueryWords, dot, question_words
@@ -105,6 +107,7 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
     top = ranked[0]
     words = word_match(index, query_words, top.doc)
     runner_up = word_match(index, query_words, ranked[1].doc) if len(ranked) > 1 else 0.0
+    covered = coverage.coverage(index, query_words, top.doc)
     evidence = Evidence(
         words=words,
         meaning=top.meaning,
@@ -112,6 +115,10 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
         lead=words - runner_up,
         twin=twin(index, top.doc),
         letters=content_letters(index, query, top.doc),
+        unexplained=coverage.unexplained(covered),
+        explained=coverage.explained(covered),
+        passage=coverage.passage(index, query_words, top.doc, covered),
+        missing=left.against if (left := coverage.left_out(index, query_words, top.doc)) else 0.0,
     )
     best = top.relevance
     entries = [(index.entry(c.doc), c.relevance / best) for c in ranked]

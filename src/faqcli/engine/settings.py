@@ -20,15 +20,21 @@ class Weights(NamedTuple):
     lead: float
     twin: float
     letters: float
+    unexplained: float
+    explained: float
+    passage: float
+    missing: float
 
 
 # Written by benchmarks/calibrate.py, which fits them and checks them leave-one-FAQ-out.
 FITTED = Weights(
-    bias=-1.42, words=0.0, meaning=4.47, topic=0.0, lead=1.87, twin=-5.31, letters=3.82
-)
+    bias=-1.24, words=0.0, meaning=2.94, topic=0.0, lead=0.41, twin=-3.25, letters=0.9,
+    unexplained=-1.46, explained=0.97, passage=1.17, missing=-0.8,
+)  # fmt: skip
 FITTED_WORDS_ONLY = Weights(
-    bias=-0.56, words=4.27, meaning=0.0, topic=0.0, lead=1.1, twin=-7.03, letters=3.85
-)
+    bias=-0.18, words=1.9, meaning=0.0, topic=0.0, lead=0.31, twin=-4.76, letters=0.62,
+    unexplained=-1.68, explained=1.62, passage=1.03, missing=-1.74,
+)  # fmt: skip
 
 
 class Settings(NamedTuple):
@@ -57,6 +63,10 @@ class Settings(NamedTuple):
     postings_limit: int = 2000
     # In the word match, a query word matched only in the answer explains this much.
     answer_credit: float = 0.5
+    # In the coverage of the question's words (``engine.coverage``), a word explained
+    # only by the answer (the word itself or one close in meaning) is this well
+    # explained: an answer says much besides its topic, yet it answers in its words.
+    answer_coverage: float = 0.7
     # Weight of meaning against the lexical score: words alone cannot tell that "is the
     # trip dangerous" asks about risks; meaning alone ignores a FAQ's names and terms.
     semantic_weight: float = 0.5

@@ -26,6 +26,17 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# Words that greet, thank, plead or fill a chat message and say nothing of what it asks
+# ("hi plz help"): general English chat, not tuned to any FAQ. A question's word that no
+# entry explains counts against an answer (``engine.confidence``); these never do.
+CHAT_WORDS = frozenset(
+    "hi hii hiii hello helo hey heya hiya dear greetings please pls plz plzz plss kindly "
+    "thanks thank thanx thx tnx ty thankyou welcome sorry sir sirs madam maam mam mate bro "
+    "buddy guys ok okay okk yes yeah yep yup nope hmm hm um uh oh ah lol help u ur r ya "
+    "im iam ive dont cant wont".split()
+)
+
+
 def normalise(text: str) -> str:
     """NFKC, casefold, and drop diacritics: ``Ça Coûte`` -> ``ca coute``."""
     if text.isascii():  # the common case, and NFKC and diacritics do nothing to it
