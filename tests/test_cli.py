@@ -399,11 +399,13 @@ def test_explain_json_parts_add_up_to_the_score(run: Run, small_faq: Path) -> No
     doc = json.loads(result.stdout)
     explain = doc["explain"]
     assert set(explain) == {
-        "id", "score", "words", "unexplained", "left_out", "evidence", "bias", "log_odds",
-        "runner_up",
+        "id", "score", "words", "unexplained", "left_out", "evidence", "bias", "shift",
+        "learned_from", "log_odds", "runner_up",
     }  # fmt: skip
     assert explain["id"] == doc["matches"][0]["id"] == "delete-account"
-    total = explain["bias"] + sum(p["part"] for p in explain["evidence"].values())
+    total = (
+        explain["bias"] + explain["shift"] + sum(p["part"] for p in explain["evidence"].values())
+    )
     assert total == pytest.approx(explain["log_odds"])
     assert explain["score"] == pytest.approx(100 / (1 + math.exp(-total)), abs=0.05)
     words = {w["word"]: (w["by"], w["how"], w["where"]) for w in explain["words"]}

@@ -183,7 +183,27 @@ def test_cache_dir_that_is_a_file_answers_from_memory(big: Path, tmp_path: Path)
 def test_small_faq_is_never_indexed_on_disk(small_faq: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     assert isinstance(index.load(small_faq, cache_dir), MemoryIndex)
-    assert not cache_dir.exists()
+    assert not index.cache_file(small_faq, cache_dir).exists()
+    assert [p.parent.name for p in cache_dir.rglob("*") if p.is_file()] == ["learned"]
+
+
+def test_what_is_learnt_of_a_small_faq_is_kept_until_it_changes(
+    small_faq: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Learning ranks the FAQ's alternates; it is done once per content of the FAQ."""
+    cache_dir = tmp_path / "cache"
+    first = index.load(small_faq, cache_dir)
+    assert first.learned_from == 1  # SMALL_FAQ has one alternate
+    calls: list[int] = []
+    learn = index.learning.learn
+    monkeypatch.setattr(index.learning, "learn", lambda *a: calls.append(1) or learn(*a))
+    again = index.load(small_faq, cache_dir)
+    assert (again.shift, again.learned_from, calls) == (first.shift, 1, [])
+    doc = json.loads(small_faq.read_text())
+    doc["entries"][0]["alternates"].append("lost my password")
+    small_faq.write_text(json.dumps(doc))
+    assert index.load(small_faq, cache_dir).learned_from == 2
+    assert calls == [1]
 
 
 BUILDER = """

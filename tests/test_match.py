@@ -283,5 +283,5 @@ def test_a_chance_short_of_certainty_never_scores_100(
     import importlib
 
     ranking = importlib.import_module("faqcli.engine.rank")  # the module, not rank()
-    monkeypatch.setattr(ranking, "probability", lambda evidence, settings: chance)
+    monkeypatch.setattr(ranking, "probability", lambda evidence, settings, shift: chance)
     assert ranking.rank(SMALL, "how do I reset my password")[0].score == score

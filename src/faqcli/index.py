@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from faqcli import atomic, store
 from faqcli import vectors as word_vectors
+from faqcli.engine import learning
 from faqcli.engine.analysis import (
     NO_POSTINGS,
     Accumulator,
@@ -50,7 +51,7 @@ from faqcli.engine.analysis import (
 from faqcli.engine.meaning import WordVectorMeaning
 from faqcli.engine.settings import DEFAULTS, Settings
 from faqcli.errors import FaqDataError
-from faqcli.model import Entry, Faq, id_forms
+from faqcli.model import Entry, Faq, Negative, id_forms
 from faqcli.vectors import Vector
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
 # sqlite3 and zlib are imported inside the functions that use them:
 # a small FAQ goes through ``open_index`` and never needs them.
 
-FORMAT = "7"  # change when the layout of the file or the engine's analysis changes
+FORMAT = "8"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
@@ -216,6 +217,9 @@ class SqliteIndex(Index):
             int(meta["size"]), float(meta["avg_question_len"]), float(meta["avg_answer_len"])
         )
         self.title: str | None = json.loads(meta["title"])
+        self.threshold: float | None = json.loads(meta.get("threshold", "null"))
+        self.shift = float(meta.get("shift", "0"))
+        self.learned_from = int(meta.get("learned_from", "0"))
         self._terms: dict[str, tuple[int, Postings | None]] = {}
         self._blocks: dict[int, list[Any]] = {}
         self._lengths: dict[int, list[str]] = {}
@@ -659,9 +663,12 @@ def _write(
     meta: Callable[[], dict[str, str]],
     settings: Settings,
     report: BuildReport | None,
+    negatives: Callable[[], tuple[Negative, ...]] = tuple,
 ) -> int:
-    """Write the index of ``entries`` into ``cache`` (atomically); ``title`` and
-    ``meta`` are asked for once the entries are in. Returns the number of entries."""
+    """Write the index of ``entries`` into ``cache`` (atomically); ``title``, ``meta``
+    and ``negatives`` are asked for once the entries are in. What faq learns of the FAQ
+    from its labelled questions (``engine.learning``) is written with it, before the
+    file takes the index's place. Returns the number of entries."""
     import sqlite3
 
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -676,9 +683,29 @@ def _write(
             if report:
                 report.writing()
             writer.finish(settings, title(), meta())
+            _learn_into(conn, settings, negatives())
         finally:
             conn.close()
     return writer.acc.size
+
+
+def _learn_into(
+    conn: sqlite3.Connection, settings: Settings, negatives: tuple[Negative, ...]
+) -> None:
+    """Rank the labelled questions of the index just written in ``conn`` and record the
+    shift learnt from them in its meta (its checksum made again)."""
+
+    def unreadable(damaged: SqliteIndex) -> Index:
+        raise damaged._unreadable()  # a file written a moment ago: never damaged
+
+    found = learning.learn(SqliteIndex(conn, unreadable, settings), negatives)
+    if not found.questions:
+        return
+    meta = _verified_meta(conn)
+    meta.update(shift=repr(found.shift), learned_from=str(found.questions))
+    meta["checksum"] = _meta_checksum(meta)
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+    conn.commit()
 
 
 def _stamps(st: os.stat_result, read_at: int) -> dict[str, str]:
@@ -710,6 +737,65 @@ def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
 # -- choosing, building and loading ----------------------------------------------------
 
 
+def in_memory(
+    faq_path: Path,
+    settings: Settings = DEFAULTS,
+    cache_dir: Path | None = None,
+    *,
+    keep: bool = True,
+) -> MemoryIndex:
+    """The FAQ at ``faq_path`` read whole and analysed in memory, with its threshold and
+    what faq learnt of it from its labelled questions (``engine.learning``): read from
+    a small file in ``cache_dir`` (the user's cache folder by default) while the FAQ's
+    content and the settings are those it was learnt from, else learnt and written
+    there (not ``keep``: learnt each time, ``--no-cache``). A FAQ without alternates or
+    negatives has nothing to learn from, and needs no cache folder."""
+    data = store.read_bytes(faq_path)
+    faq = store.parse(store.decode_text(data, str(faq_path)), str(faq_path))
+    index = MemoryIndex(faq.entries, settings)
+    index.threshold = faq.threshold
+    if not faq.negatives and not any(e.alternates for e in faq.entries):
+        return index
+    hasher = store.content_hasher()
+    hasher.update(data)
+    stamp = {"digest": hasher.hexdigest(), "fingerprint": _fingerprint(settings)}
+    kept = None
+    if keep:
+        folder = cache_dir if cache_dir is not None else default_cache_dir()
+        kept = folder / "learned" / f"{store.file_key(faq_path)}.json"
+    found = _kept_learning(kept, stamp) if kept else None
+    if found is None:
+        found = learning.learn(index, faq.negatives)
+        if kept:
+            _keep_learning(kept, {**stamp, "shift": found.shift, "questions": found.questions})
+    index.shift, index.learned_from = found.shift, found.questions
+    return index
+
+
+def _kept_learning(path: Path, stamp: dict[str, str]) -> learning.Learned | None:
+    """What was learnt of the FAQ, kept in ``path`` for the content in ``stamp``."""
+    if not store.regular_or_absent(path):
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if all(doc.get(k) == v for k, v in stamp.items()):
+            return learning.Learned(float(doc["shift"]), int(doc["questions"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        pass  # none kept, or damaged: learnt again
+    return None
+
+
+def _keep_learning(path: Path, doc: dict[str, Any]) -> None:
+    """Keep what was learnt; a cache that cannot be written is no error (it is learnt
+    again next time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic.replacing(path, f".{path.name}.") as tmp:
+            tmp.write_text(json.dumps(doc), encoding="utf-8")
+    except OSError:
+        pass
+
+
 def open_index(
     source: store.FaqSource,
     *,
@@ -721,7 +807,7 @@ def open_index(
     memory; a larger FAQ's index is read from the cache, built first when missing,
     stale or damaged (see :func:`load`)."""
     if source.bundled or not cache:
-        return MemoryIndex(store.load(source.path).entries)
+        return in_memory(source.path, keep=False)
     return load(source.path, progress=progress)
 
 
@@ -840,6 +926,7 @@ def _write_from(
 
     def meta() -> dict[str, str]:
         return {
+            "threshold": json.dumps(source.threshold),
             "fingerprint": _fingerprint(settings),
             # for messages only; a name that is not UTF-8 is shown with U+FFFD
             "source": os.fsencode(faq_path.resolve()).decode("utf-8", "replace"),
@@ -847,7 +934,9 @@ def _write_from(
             "source_digest": digest or getattr(source, "digest", ""),
         }
 
-    count = _write(cache, entries(), lambda: source.title, meta, settings, report)
+    count = _write(
+        cache, entries(), lambda: source.title, meta, settings, report, lambda: source.negatives
+    )
 
     def rebuild(_damaged: SqliteIndex) -> Index:
         return MemoryIndex(store.load(faq_path).entries, settings)
@@ -868,7 +957,7 @@ def load(
     ``progress(total)`` is asked for a report when a build starts."""
     st = _stat(faq_path)
     if st.st_size < INDEX_MIN_BYTES:
-        return MemoryIndex(store.load(faq_path).entries, settings)
+        return in_memory(faq_path, settings, cache_dir)
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
 
     def rebuild(damaged: SqliteIndex) -> Index:

@@ -55,11 +55,26 @@ def id_forms(value: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Negative:
+    """A question the FAQ's author says is not answered: by ``entry`` (marked wrong in
+    ``faq review``), or by no entry at all (``entry`` None: off-topic)."""
+
+    question: str
+    entry: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "entry": self.entry}
+
+
+@dataclass(frozen=True)
 class Faq:
-    """A FAQ document: an optional title and its entries, in file order."""
+    """A FAQ document: an optional title and its entries, in file order; its own
+    threshold (``faq eval --tune``) and the questions marked as not answered."""
 
     entries: tuple[Entry, ...]
     title: str | None = None
+    threshold: float | None = None
+    negatives: tuple[Negative, ...] = ()
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with ``entry_id`` (however its characters are composed), or None."""

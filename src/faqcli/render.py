@@ -192,6 +192,8 @@ def _explain_json(e: Explanation) -> dict[str, Any]:
             p.name: {"value": p.value, "weight": p.weight, "part": p.part} for p in e.parts
         },
         "bias": e.bias,
+        "shift": e.shift,
+        "learned_from": e.learned_from,
         "log_odds": e.log_odds,
         "runner_up": (
             {"id": e.runner_up.entry.id, "score": e.runner_up.score} if e.runner_up else None
@@ -267,6 +269,9 @@ def _explain_lines(e: Explanation) -> list[str]:
     for p in e.parts:
         lines.append(f"  {p.label.ljust(width)}  {p.value:5.2f} x {p.weight:5.2f} = {p.part:+5.2f}")
     lines.append(f"  {'bias'.ljust(width)}  {'':15}  {e.bias:+5.2f}")
+    if e.shift:
+        learned = f"this FAQ, from {e.learned_from} of its questions"
+        lines.append(f"  {learned.ljust(width)}  {'':15}  {e.shift:+5.2f}")
     lines.append(
         f"  {'total'.ljust(width)}  {'':15}  {e.log_odds:+5.2f}"
         f"  -> score {_score(e.score)} (1 / (1 + e^-total), in percent)"

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from faqcli import atomic
 from faqcli.errors import FaqDataError, NotFoundError, io_error
-from faqcli.model import Entry, Faq, id_key
+from faqcli.model import Entry, Faq, Negative, id_key
 
 ENV_VAR = "FAQ_FILE"
 KNOWN_FIELDS = ("id", "question", "answer", "alternates", "tags")
@@ -77,7 +77,7 @@ def file_key(path: Path) -> str:
 def file_digest(path: Path) -> str:
     """The digest of a FAQ file's bytes, as :class:`EntryStream` computes it while it
     reads (a persisted index records it, to tell a touched FAQ from a changed one)."""
-    hasher = _content_hasher()
+    hasher = content_hasher()
     try:
         with open(path, "rb") as f:
             while chunk := f.read(1 << 20):
@@ -87,7 +87,7 @@ def file_digest(path: Path) -> str:
     return str(hasher.hexdigest())
 
 
-def _content_hasher() -> Any:
+def content_hasher() -> Any:
     import hashlib
 
     return hashlib.blake2b(digest_size=20)
@@ -272,6 +272,8 @@ def _lone_surrogate(text: str) -> tuple[int, int] | None:
 def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
     """Validate an already-parsed FAQ document (a list of entries or ``{"entries": [...]}``)."""
     title: str | None = None
+    threshold: float | None = None
+    negatives: tuple[Negative, ...] = ()
     if isinstance(doc, list):
         raw_entries = doc
     elif isinstance(doc, dict) and "entries" in doc:
@@ -285,6 +287,8 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
         for key, value in doc.items():
             if key not in ("entries", "title") and nested_too_deeply(value):
                 raise FaqDataError(f"{name}: {too_deep(key)}")
+        threshold = read_threshold(doc.get("threshold"), name)
+        negatives = read_negatives(doc.get("negatives"), name)
     else:
         msg = f"{name}: top level must be a list of entries or an object with 'entries'"
         raise FaqDataError(f"{msg}, not {_kind(doc)}")
@@ -300,7 +304,42 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
             raise FaqDataError(msg)
         seen[key] = number
         entries.append(entry)
-    return Faq(entries=tuple(_fill_ids(entries)), title=title)
+    return Faq(tuple(_fill_ids(entries)), title, threshold, negatives)
+
+
+def read_threshold(value: Any, name: str) -> float | None:
+    """The FAQ's own ``"threshold"`` (written by ``faq eval --tune``): a number from 0
+    to 100, or absent (None)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise FaqDataError(f"{name}: 'threshold' must be a number from 0 to 100, not {value!r}")
+    return float(value)
+
+
+NEGATIVE_KEYS = frozenset({"question", "entry"})
+
+
+def read_negatives(value: Any, name: str) -> tuple[Negative, ...]:
+    """The FAQ's ``"negatives"`` (marked in ``faq review``): a list of ``{"question":
+    text, "entry": id or null}``, the questions its author says an entry (or, null, no
+    entry) does not answer."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FaqDataError(f"{name}: 'negatives' must be a list, not {_kind(value)}")
+    found = []
+    for number, raw in enumerate(value, start=1):
+        where = f"{name}: negative {number}"
+        if not isinstance(raw, dict) or set(raw) - NEGATIVE_KEYS:
+            raise FaqDataError(f"{where}: must be an object with 'question' and 'entry'")
+        question, entry = raw.get("question"), raw.get("entry")
+        if not isinstance(question, str) or not question.strip():
+            raise FaqDataError(f"{where}: 'question' must be a non-empty string")
+        if entry is not None and not isinstance(entry, str):
+            raise FaqDataError(f"{where}: 'entry' must be an entry id or null")
+        found.append(Negative(question, entry))
+    return tuple(found)
 
 
 def _entry(raw: Any, number: int, name: str, text: str | None) -> Entry:
@@ -755,6 +794,8 @@ class EntryStream:
     def __init__(self, path: Path, chunk: int = 1 << 20) -> None:
         self.path = path
         self.title: str | None = None
+        self.threshold: float | None = None
+        self.negatives: tuple[Negative, ...] = ()
         self.digest = ""
         self.read_bytes = 0  # how much of the file has been read so far
         self._chunk = chunk
@@ -772,7 +813,7 @@ class EntryStream:
         with f:
             self._file = f
             self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-            self._hasher = _content_hasher()
+            self._hasher = content_hasher()
             yield from self._document()
             self._skip_ws()
             if self._peek():
@@ -874,6 +915,13 @@ class EntryStream:
                     if value is not None and not isinstance(value, str):
                         raise NotStreamable("a title that is not text")
                     self.title = value
+                try:
+                    if key == "threshold":
+                        self.threshold = read_threshold(value, str(self.path))
+                    elif key == "negatives":
+                        self.negatives = read_negatives(value, str(self.path))
+                except FaqDataError:
+                    raise NotStreamable(f"a bad {key!r}") from None  # read whole: refused
             keys.add(key)
             if not self._another("}"):
                 break

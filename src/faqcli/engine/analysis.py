@@ -273,6 +273,12 @@ class Index(ABC):
     """What ranking needs to know about a FAQ (see the module's docstring)."""
 
     settings: Settings = DEFAULTS
+    stats: Stats  # the collection statistics BM25 needs
+    # What faq learnt of this FAQ from its own labelled questions (``engine.learning``):
+    # a shift of the log-odds of every score, and from how many questions.
+    shift: float = 0.0
+    learned_from: int = 0
+    threshold: float | None = None  # the FAQ's own (``faq eval --tune``), if it has one
     _meaning: Meaning | None = None
     twins: dict[int, float] | None = None  # rank.twin's answer per entry number, once computed
     _entry_meanings: dict[int, Vector | None] | None = None

@@ -47,8 +47,11 @@ def weights_for(evidence: Evidence, settings: Settings = DEFAULTS) -> Weights:
     return settings.calibration
 
 
-def contributions(evidence: Evidence, settings: Settings = DEFAULTS) -> dict[str, float]:
-    """Each piece of evidence's part in the score, in log-odds (the bias included): the
+def contributions(
+    evidence: Evidence, settings: Settings = DEFAULTS, shift: float = 0.0
+) -> dict[str, float]:
+    """Each piece of evidence's part in the score, in log-odds (the bias included, and
+    ``shift``, what faq learnt of this FAQ from its own questions, when not 0): the
     probability is the logistic function of their sum. Pieces that are unknown (no word
     vectors) are left out."""
     weights = weights_for(evidence, settings)
@@ -56,13 +59,15 @@ def contributions(evidence: Evidence, settings: Settings = DEFAULTS) -> dict[str
     for name, value in evidence._asdict().items():
         if value is not None:
             parts[name] = getattr(weights, name) * value
+    if shift:
+        parts["shift"] = shift
     return parts
 
 
-def probability(evidence: Evidence, settings: Settings = DEFAULTS) -> float:
+def probability(evidence: Evidence, settings: Settings = DEFAULTS, shift: float = 0.0) -> float:
     """The chance that the top entry answers the query: a logistic function of the
-    evidence, with the weights of ``Settings.calibration``."""
-    z = sum(contributions(evidence, settings).values())
+    evidence, with the weights of ``Settings.calibration`` (and ``shift``)."""
+    z = sum(contributions(evidence, settings, shift).values())
     return 1.0 / (1.0 + math.exp(-z))
 
 

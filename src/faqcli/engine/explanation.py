@@ -45,10 +45,12 @@ class Explanation(NamedTuple):
     bias: float
     runner_up: Match | None  # the next entry, with its score
     left_out: LeftOut | None  # the entry's word the query asks least about
+    shift: float = 0.0  # what faq learnt of this FAQ from its own questions (log-odds)
+    learned_from: int = 0  # from how many of them
 
     @property
     def log_odds(self) -> float:
-        return self.bias + sum(p.part for p in self.parts)
+        return self.bias + sum(p.part for p in self.parts) + self.shift
 
     @property
     def unexplained(self) -> list[str]:
@@ -87,4 +89,6 @@ def explain(index: Index, query: str, found: Assessment | None = None) -> Explan
         parts["bias"],
         matches[1] if len(matches) > 1 else None,
         left_out(index, query_words, found.top),
+        found.shift,
+        index.learned_from,
     )

@@ -59,6 +59,7 @@ class Assessment(NamedTuple):
     ranked: list[tuple[Entry, float]]
     evidence: Evidence
     top: int  # the entry number of the first
+    shift: float = 0.0  # what faq learnt of this FAQ (``engine.learning``), in log-odds
 
 
 def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
@@ -70,7 +71,7 @@ def rank(index: Index, query: str, limit: int = 10) -> list[Match]:
 def scored(found: Assessment, settings: Settings = DEFAULTS) -> list[Match]:
     """The ranked entries with their scores: the probability of the first (x100), the
     others that times their relevance relative to it."""
-    confidence = probability(found.evidence, settings)
+    confidence = probability(found.evidence, settings, found.shift)
     return [Match(entry, _percent(confidence * rel)) for entry, rel in found.ranked]
 
 
@@ -122,7 +123,7 @@ def assess(index: Index, query: str, limit: int = 10) -> Assessment | None:
     )
     best = top.relevance
     entries = [(index.entry(c.doc), c.relevance / best) for c in ranked]
-    return Assessment(entries, evidence, top.doc)
+    return Assessment(entries, evidence, top.doc, index.shift)
 
 
 def ranking(
