@@ -400,7 +400,7 @@ def test_explain_json_parts_add_up_to_the_score(run: Run, small_faq: Path) -> No
     explain = doc["explain"]
     assert set(explain) == {
         "id", "score", "words", "unexplained", "left_out", "evidence", "bias", "shift",
-        "learned_from", "log_odds", "runner_up",
+        "learned_from", "log_odds", "runner_up", "threshold",
     }  # fmt: skip
     assert explain["id"] == doc["matches"][0]["id"] == "delete-account"
     total = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from typer.testing import Result
 
 from faqcli import store
 from faqcli.engine import MemoryIndex
-from faqcli.errors import FaqDataError
+from faqcli.errors import ExitCode, FaqDataError
 from faqcli.evaluate import (
     LabelledQuery,
     Outcome,
@@ -32,7 +33,7 @@ KEYS = {
     "in_scope", "hit@1", "hit@5", "mrr@10", "answered_correct", "answered_wrong",
     "abstained_in_scope", "out_of_scope", "oos_abstained",
     "answer_precision", "ece", "wrong_at_90", "coverage_at_90", "coverage_at_90_threshold",
-    "sweep", "wrong_answers", "withheld",
+    "sweep", "wrong_answers", "withheld", "threshold", "tuned",
 }  # fmt: skip
 
 # Six made-up outcomes (score, top entry right, in scope), worked out by hand below.
@@ -236,3 +237,61 @@ def test_a_line_separator_inside_a_query_is_no_line_break() -> None:
     text = '{"query": "bake\u2028bread\u0085now\u2029", "expected": null}\r\n{"query": "b"}\n'
     parsed = parse_queries(text, "q.jsonl", set())
     assert [q.query for q in parsed] == ["bake\u2028bread\u0085now\u2029", "b"]
+
+
+def _tuning_queries(tmp_path: Path) -> Path:
+    """Labelled questions of SMALL_FAQ: 20 in scope, reworded as people do, and 6 off
+    topic, enough for --tune."""
+    asked = {
+        "reset-password": ["reset my password", "forgot password", "change my password",
+                           "password reset", "I lost my password"],
+        "delete-account": ["delete my account", "remove my account", "close my account",
+                           "how to delete account", "cancel my account forever"],
+        "opening-hours": ["when are you open", "office hours", "opening times",
+                          "is the office open on monday", "what time do you open"],
+        "office-location": ["where is your office", "office address", "where are you",
+                            "how do I find the office", "office location"],
+    }  # fmt: skip
+    lines = [{"query": q, "expected": e} for e, qs in asked.items() for q in qs]
+    lines += [{"query": q, "expected": None} for q in (
+        "bitcoin price", "weather tomorrow", "who won the match", "best pizza nearby",
+        "translate hello to french", "how tall is everest")]  # fmt: skip
+    return write_queries(tmp_path, lines)
+
+
+def test_eval_tune_writes_the_faqs_own_threshold_which_ask_then_uses(
+    run: Callable[..., Result], small_faq: Path, tmp_path: Path
+) -> None:
+    queries = _tuning_queries(tmp_path)
+    result = run("--faq", str(small_faq), "eval", str(queries), "--tune", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    tuned = doc["tuned"]
+    assert tuned == math.floor(doc["coverage_at_90_threshold"])
+    assert json.loads(small_faq.read_text())["threshold"] == tuned
+    assert "the FAQ's threshold is now" in result.stderr
+    where = run("--faq", str(small_faq), "where").stdout
+    assert f'threshold\t{tuned:g} (the FAQ file\'s "threshold")' in where
+    explained = run("--faq", str(small_faq), "ask", "--explain", "office address").stdout
+    assert f'Threshold: {tuned:g} (the FAQ file\'s "threshold")' in explained
+    forced = run("--faq", str(small_faq), "ask", "--explain", "-t", "99", "office address")
+    assert "Threshold: 99 (--threshold): not answered" in forced.stdout
+
+
+def test_eval_tune_needs_enough_questions_of_both_kinds(
+    run: Callable[..., Result], small_faq: Path, tmp_path: Path
+) -> None:
+    queries = write_queries(
+        tmp_path, [{"query": "reset my password", "expected": "reset-password"}]
+    )
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "eval", str(queries), "--tune")
+    assert result.exit_code == ExitCode.USAGE
+    assert "--tune needs at least 20 questions" in result.stderr
+    assert small_faq.read_bytes() == before
+
+
+def test_eval_tune_refuses_the_bundled_faq(run: Callable[..., Result], tmp_path: Path) -> None:
+    result = run("eval", str(_tuning_queries(tmp_path)), "--tune")
+    assert result.exit_code == ExitCode.DATA
+    assert "bundled FAQ is read-only" in result.stderr

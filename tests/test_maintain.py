@@ -18,10 +18,11 @@ Run = Callable[..., Result]
 
 
 def test_where_names_the_file_and_why(run: Run, small_faq: Path, tmp_path: Path) -> None:
-    assert run("where").stdout.endswith("\tbundled default (read-only)\n")
-    assert run("--faq", str(small_faq), "where").stdout == f"{small_faq}\t--faq option\n"
+    default = "threshold\t60 (faq's default)\n"
+    assert run("where").stdout.endswith("\tbundled default (read-only)\n" + default)
+    assert run("--faq", str(small_faq), "where").stdout == f"{small_faq}\t--faq option\n{default}"
     env = run("where", env={"FAQ_FILE": str(small_faq)})
-    assert env.stdout == f"{small_faq}\tFAQ_FILE environment variable\n"
+    assert env.stdout == f"{small_faq}\tFAQ_FILE environment variable\n{default}"
 
 
 def test_init_without_path_creates_the_users_own_faq_which_then_wins(
@@ -30,7 +31,7 @@ def test_init_without_path_creates_the_users_own_faq_which_then_wins(
     assert run("init", "--empty").exit_code == 0
     own = tmp_path / "xdg-data" / "faq" / "faq.json"
     assert own.is_file()
-    assert run("where").stdout == f"{own}\tyour own FAQ (created by faq init)\n"
+    assert run("where").stdout.startswith(f"{own}\tyour own FAQ (created by faq init)\n")
     assert run("add", "-q", "How do I pay?", "-a", "By card, cash or transfer.").exit_code == 0
     assert run("list").stdout == "how-do-i-pay\tHow do I pay?\n"
 

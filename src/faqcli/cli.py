@@ -255,9 +255,18 @@ def _finite(value: float | None) -> float | None:
 
 
 def _threshold_option(help: str) -> Any:
-    """``--threshold``/``-t``: a score from 0 to 100 (``ask`` and ``eval``)."""
+    """``--threshold``/``-t``: a score from 0 to 100 (``ask`` and ``eval``); by default
+    the FAQ file's own "threshold", else faq's."""
     return typer.Option(
-        DEFAULTS.threshold, "--threshold", "-t", min=0, max=100, callback=_finite, help=help
+        None,
+        "--threshold",
+        "-t",
+        min=0,
+        max=100,
+        callback=_finite,
+        help=f'{help} Default: the FAQ file\'s "threshold" (faq eval --tune), else '
+        f"{DEFAULTS.threshold:g}.",
+        show_default=False,
     )
 
 
@@ -289,7 +298,9 @@ def ask(
         help="How many matches to show. Default: 1, or 3 with --json.",
         show_default=False,
     ),
-    threshold: float = _threshold_option("Confidence (0-100) below which faq does not answer."),
+    threshold: float | None = _threshold_option(
+        "Confidence (0-100) below which faq does not answer."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (one object per question)."),
     why: bool = typer.Option(
         False,
@@ -322,7 +333,7 @@ class Asking(NamedTuple):
     """The options of ``faq ask``, resolved."""
 
     top: int
-    threshold: float
+    threshold: float | None  # None: the FAQ's own, else faq's default
     why: bool
     log_misses: bool
     as_json: bool
@@ -364,7 +375,7 @@ def _prompt(
     renderer: Renderer,
     *,
     top: int,
-    threshold: float,
+    threshold: float | None,
     why: bool,
     log: MissLog | None,
 ) -> NoReturn:
@@ -480,7 +491,7 @@ def eval_(
         help='JSON Lines of {"query": ..., "expected": id or null} (see below).',
         readable=False,  # an unreadable file is bad data (exit 3), not a usage error
     ),
-    threshold: float = _threshold_option("Confidence threshold."),
+    threshold: float | None = _threshold_option("Confidence threshold."),
     fail_under: float | None = typer.Option(
         None,
         "--fail-under",
@@ -490,6 +501,13 @@ def eval_(
         help="Exit 1 when hit@1 is below this fraction.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
+    tune: bool = typer.Option(
+        False,
+        "--tune",
+        help="Set the FAQ's own threshold from these queries: the one that answers the "
+        "most of them right while 90% of its answers are right. Written to the FAQ file "
+        'as "threshold"; faq ask uses it unless --threshold is given.',
+    ),
 ) -> None:
     """Measure how well the FAQ answers labelled queries (hit@1, MRR, abstention, and
     whether the score is a true probability: answer precision, ECE, wrong at 90).
@@ -501,8 +519,9 @@ def eval_(
 
     Example line:  {"query": "how do I pay", "expected": "payment"}
     """
+    tuned = _source(ctx) if tune else None
     result = operations.evaluate_queries(
-        _index(ctx), queries, threshold=threshold, fail_under=fail_under
+        _index(ctx), queries, threshold=threshold, fail_under=fail_under, tune=tuned
     )
     _finish(result, as_json)
 

@@ -73,7 +73,7 @@ class Session:
     renderer: Renderer
     faq: Path
     top: int = 1
-    threshold: float = DEFAULTS.threshold
+    threshold: float | None = None  # None: the FAQ's own, else faq's default
     why: bool = False
     log: MissLog | None = None
     history: Path | None = None

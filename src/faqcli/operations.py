@@ -15,6 +15,7 @@ the result to a renderer (``faqcli.render``).
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 import time
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from faqcli import store
 from faqcli.engine import DEFAULTS, Index, is_confident, rank
 from faqcli.engine.rank import assess, scored
-from faqcli.errors import ExitCode, FaqDataError, FaqError, UsageError, io_error
+from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError, io_error
 from faqcli.model import Entry, id_key
 from faqcli.results import (
     SUGGESTION_FLOOR,
@@ -43,11 +44,13 @@ from faqcli.results import (
     MissesCleared,
     MissGroup,
     MissReport,
+    Threshold,
     Where,
 )
 
 if TYPE_CHECKING:
     from faqcli.editor import EditorSession
+    from faqcli.evaluate import Report
     from faqcli.formats import Format
     from faqcli.index import BuildReport
     from faqcli.misslog import Group as MissesGroup
@@ -65,17 +68,28 @@ def open_index(
     return index.open_index(source, cache=cache, progress=progress)
 
 
+def threshold_for(index: Index, given: float | None = None) -> Threshold:
+    """The threshold to answer with: ``given`` (``--threshold``), else the FAQ's own
+    (``faq eval --tune``), else faq's default."""
+    if given is not None:
+        return Threshold(given, "option")
+    if index.threshold is not None:
+        return Threshold(index.threshold, "faq")
+    return Threshold(index.settings.threshold, "default")
+
+
 def ask(
     index: Index,
     question: str,
     *,
     top: int = 1,
-    threshold: float = DEFAULTS.threshold,
+    threshold: float | None = None,
     why: bool = False,
     log: MissLog | None = None,
 ) -> Answer:
-    """The answer to ``question``: the best matches, and whether faq is confident;
-    with ``why``, the explanation of the first (``faq ask --explain``); with ``log``, a
+    """The answer to ``question``: the best matches, and whether faq is confident (at
+    ``threshold``, else the FAQ's own, else faq's default: :func:`threshold_for`); with
+    ``why``, the explanation of the first (``faq ask --explain``); with ``log``, a
     question faq does not answer is logged there (``faq ask --log-misses``)."""
     if not question.strip():
         raise UsageError("the question is empty")
@@ -87,7 +101,10 @@ def ask(
         from faqcli.engine.explanation import explain
 
         explanation = explain(index, question, found)  # the same assessment, not another
-    answer = Answer(question, tuple(matches), threshold, top, why, explanation)
+    used = threshold_for(index, threshold)
+    answer = Answer(
+        question, tuple(matches), used.value, top, why, explanation, threshold_source=used.source
+    )
     if log is not None and not answer.confident:
         answer = answer._replace(unlogged=log.record(question))
     return answer
@@ -98,7 +115,7 @@ def ask_each(
     questions: Iterable[str],
     *,
     top: int = 1,
-    threshold: float = DEFAULTS.threshold,
+    threshold: float | None = None,
     why: bool = False,
     log: MissLog | None = None,
 ) -> Iterator[Answer]:
@@ -371,7 +388,7 @@ def misses(
     *,
     cache: bool = True,
     progress: Progress | None = None,
-    threshold: float = DEFAULTS.threshold,
+    threshold: float | None = None,
 ) -> MissReport:
     """``faq misses``: the questions logged as unanswered for this FAQ, grouped by
     likeness, the most asked first, each with its closest entries and the command that
@@ -385,7 +402,8 @@ def misses(
         return MissReport(source.path, log.path, len(logged), ())
     index = open_index(source, cache=cache, progress=progress)
     option = logs.faq_option(source)
-    shown = tuple(_miss_group(index, group, option, threshold) for group in groups)
+    used = threshold_for(index, threshold).value
+    shown = tuple(_miss_group(index, group, option, used) for group in groups)
     return MissReport(source.path, log.path, len(logged), shown)
 
 
@@ -420,16 +438,52 @@ def evaluate_queries(
     index: Index,
     queries: Path,
     *,
-    threshold: float = DEFAULTS.threshold,
+    threshold: float | None = None,
     fail_under: float | None = None,
+    tune: store.FaqSource | None = None,
 ) -> Evaluation:
     """The metrics of the labelled queries in ``queries`` (JSON Lines, see
-    ``faqcli.evaluate``) against the FAQ's ``index``."""
+    ``faqcli.evaluate``) against the FAQ's ``index``, at ``threshold`` (else the
+    FAQ's own, else faq's default). With ``tune``, the FAQ file the index was made from:
+    its threshold is set to the one these queries call for (:func:`tuned_threshold`)."""
     from faqcli import evaluate as metrics
 
+    if tune is not None:
+        store.check_writable(tune)  # before the work: a FAQ that cannot take the result
     ids = {index.entry(doc).id for doc in range(index.size)}
     labelled = metrics.parse_queries(store.read_text(queries), str(queries), ids)
-    return Evaluation(str(queries), metrics.evaluate(index, labelled, threshold), fail_under)
+    used = threshold_for(index, threshold)
+    report = metrics.evaluate(index, labelled, used.value)
+    result = Evaluation(str(queries), report, fail_under, used)
+    if tune is None:
+        return result
+    value = tuned_threshold(report)
+    with store.editing(tune) as doc:
+        doc["threshold"] = value
+    return result._replace(tuned=value)
+
+
+# faq eval --tune needs this many labelled questions of each kind: in scope to see where
+# right answers score, out of scope to see where the FAQ is asked what it does not cover.
+TUNE_IN_SCOPE = 20
+TUNE_OUT_OF_SCOPE = 5
+
+
+def tuned_threshold(report: Report) -> float:
+    """The threshold labelled queries call for: the one that answers the most of them
+    right while at least 90% of the answers it gives are right (``coverage_at_90``),
+    rounded down to a whole score, so that the answers it counted stay answered."""
+    if report.in_scope < TUNE_IN_SCOPE or report.out_of_scope < TUNE_OUT_OF_SCOPE:
+        msg = (
+            f"--tune needs at least {TUNE_IN_SCOPE} questions with an expected entry and "
+            f"{TUNE_OUT_OF_SCOPE} with null (this file has {report.in_scope} and "
+            f"{report.out_of_scope})"
+        )
+        raise UsageError(msg)
+    if report.coverage_at_90_threshold is None:
+        msg = "--tune found no threshold at which 90% of the answers are right: FAQ unchanged"
+        raise NotFoundError(msg)
+    return float(math.floor(report.coverage_at_90_threshold))
 
 
 def build_index(source: store.FaqSource, progress: Progress | None = None) -> Indexed:
@@ -446,7 +500,22 @@ def where(source: store.FaqSource) -> Where:
     """Which FAQ file is in use, and why."""
     # os.path.exists: False for a name no file can have (too long), where Path.exists
     # raises
-    return Where(source.path, source.reason, exists=os.path.exists(source.path))
+    exists = os.path.exists(source.path)
+    return Where(source.path, source.reason, exists=exists, threshold=_threshold_of(source))
+
+
+def _threshold_of(source: store.FaqSource) -> Threshold | None:
+    """The threshold ``faq ask`` would use for this FAQ; None when it cannot be read."""
+    from faqcli import index
+
+    try:
+        persisted = index.current(source)
+        own = persisted.threshold if persisted is not None else store.load(source.path).threshold
+    except (FaqError, OSError):
+        return None
+    if own is not None:
+        return Threshold(own, "faq")
+    return Threshold(DEFAULTS.threshold, "default")
 
 
 def init(path: Path | None = None, *, empty: bool = False, force: bool = False) -> Changed:

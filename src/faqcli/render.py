@@ -36,6 +36,7 @@ from faqcli.results import (
     SessionProblem,
     SessionSettings,
     Strength,
+    Threshold,
     Where,
 )
 
@@ -104,7 +105,7 @@ def json_of(result: Result) -> Any:
         case CheckReport():
             return [f._asdict() for f in result.findings]
         case Evaluation():
-            return _evaluation_json(result.report)
+            return _evaluation_json(result)
         case Imported():
             return {"added": list(result.added), "updated": list(result.updated),
                     "unchanged": list(result.unchanged), "skipped": list(result.skipped),
@@ -114,7 +115,9 @@ def json_of(result: Result) -> Any:
             return {"entries": result.entries, "seconds": result.seconds, "path": path,
                     "bytes": result.size, "reason": result.reason or None}  # fmt: skip
         case Where():
-            return {"path": str(result.path), "reason": result.reason, "exists": result.exists}
+            used = result.threshold
+            return {"path": str(result.path), "reason": result.reason, "exists": result.exists,
+                    "threshold": used._asdict() if used else None}  # fmt: skip
         case Changed():
             return {"action": result.action.value, "path": str(result.path), "id": result.entry_id}
         case Exported():
@@ -169,12 +172,18 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
     }
     if answer.why:
         doc["explain"] = _explain_json(answer.explanation) if answer.explanation else None
+        if doc["explain"] is not None:
+            used = Threshold(answer.threshold, answer.threshold_source)
+            doc["explain"]["threshold"] = used._asdict()
     return doc
 
 
-def _evaluation_json(report: Report) -> dict[str, Any]:
+def _evaluation_json(result: Evaluation) -> dict[str, Any]:
+    report, used = result.report, result.threshold
     return {
         **report.metrics(),
+        "threshold": used._asdict() if used else None,
+        "tuned": result.tuned,
         "sweep": [row._asdict() for row in report.sweep],
         "wrong_answers": [vars(s) for s in report.wrong_answers],
         "withheld": [vars(s) for s in report.withheld],
@@ -215,6 +224,8 @@ class JsonRenderer:
             return
         indent = 2 if isinstance(result, _INDENTED) else None
         self.out.write(to_json(json_of(result), indent) + "\n")
+        if isinstance(result, Evaluation) and result.tuned is not None:
+            self.err.write(_tuned_note(result.tuned) + "\n")
         if isinstance(result, Evaluation) and result.failed:
             self.err.write(_fail_note(result) + "\n")
         if isinstance(result, Where) and not result.exists:
@@ -249,8 +260,10 @@ def _word_line(w: WordCoverage) -> tuple[str, str, str]:
     return w.word, weight, f"{w.by}{how}, in the {w.where}{share}"
 
 
-def _explain_lines(e: Explanation) -> list[str]:
+def _explain_lines(answer: Answer) -> list[str]:
     """--explain as lines of text; both text renderers print them."""
+    e = answer.explanation
+    assert e is not None
     lines = [f"Why {safe(e.entry.id)} (score {_score(e.score)}):", ""]
     lines.append("Query words (how much each carries, and what in the entry explains it):")
     rows = [(safe(word), weight, safe(text)) for word, weight, text in map(_word_line, e.words)]
@@ -280,6 +293,9 @@ def _explain_lines(e: Explanation) -> list[str]:
         r = e.runner_up
         behind = math.floor(e.score) - math.floor(r.score)  # as _score shows the two
         lines += ["", f"Next: {safe(r.entry.id)}, score {_score(r.score)} ({behind} behind)"]
+    used = Threshold(answer.threshold, answer.threshold_source).described()
+    verdict = "answered" if answer.confident else "not answered"
+    lines.append(f"Threshold: {used}: {verdict}")
     return lines
 
 
@@ -313,6 +329,11 @@ def _sweep_rows(report: Report) -> list[tuple[str, ...]]:
         shares = (row.answered_correct, row.answered_wrong, row.oos_answered)
         rows.append((f"{row.threshold:g}", *(f"{x:.3f}" for x in shares), precision))
     return rows
+
+
+def _tuned_note(value: float) -> str:
+    return (f"faq: the FAQ's threshold is now {value:g} (\"threshold\" in the FAQ file; "
+            "--threshold still overrides it)")  # fmt: skip
 
 
 def _fail_note(result: Evaluation) -> str:
@@ -456,6 +477,8 @@ class PlainRenderer:
                 self.evaluation(result)
             case Where():
                 self._line(f"{safe(str(result.path))}\t{result.reason}")
+                if result.threshold:
+                    self._line(f"threshold\t{result.threshold.described()}")
                 if not result.exists:
                     self.err.write(_where_warning(result) + "\n")
             case Exported():
@@ -499,7 +522,7 @@ class PlainRenderer:
                     self._line(f"{suggested} (score {_score(m.score)})")
         if answer.explanation:
             self._line()
-            for line in _explain_lines(answer.explanation):
+            for line in _explain_lines(answer):
                 self._line(line)
         self._unlogged(answer)
 
@@ -556,6 +579,8 @@ class PlainRenderer:
         report = result.report
         for key, value in _report_rows(report):
             self._line(f"{key}\t{value}")
+        if result.threshold:
+            self._line(f"threshold\t{result.threshold.described()}")
         if report.misses:
             self._line()
             self._line("Worst misses (query, expected, got, rank of expected):")
@@ -574,7 +599,12 @@ class PlainRenderer:
                    "out of scope answered, answer precision):")  # fmt: skip
         for row in _sweep_rows(report):
             self._line("  " + "\t".join(row))
+        self._tuned(result)
         self._fail_note(result)
+
+    def _tuned(self, result: Evaluation) -> None:
+        if result.tuned is not None:
+            self.err.write(_tuned_note(result.tuned) + "\n")
 
     def _fail_note(self, result: Evaluation) -> None:
         if result.failed:
@@ -731,7 +761,7 @@ class RichRenderer(PlainRenderer):
                 self._suggestions(answer)
         if answer.explanation:
             self._line()
-            for line in _explain_lines(answer.explanation):
+            for line in _explain_lines(answer):
                 self._line(line)
         self._unlogged(answer)
 
@@ -849,6 +879,9 @@ class RichRenderer(PlainRenderer):
         for row in _sweep_rows(report):
             sweep.add_row(*row)
         self.console.print(sweep)
+        if result.threshold:
+            self.console.print(Text(f"Answered at or above {result.threshold.described()}."))
+        self._tuned(result)
         self._fail_note(result)
 
     def exported(self, result: Exported) -> None:

@@ -50,6 +50,25 @@ def strength(score: float, threshold: float) -> Strength:
     return Strength.NEAR if score > threshold - NEAR_MARGIN else Strength.WEAK
 
 
+class Threshold(NamedTuple):
+    """The score below which faq does not answer, and where it comes from."""
+
+    value: float
+    source: str  # one of THRESHOLD_SOURCES
+
+    def described(self) -> str:
+        return f"{self.value:g} ({THRESHOLD_SOURCES[self.source]})"
+
+
+# Where a threshold comes from, in the order faq looks: the command line, the FAQ file
+# ("threshold" at its top level, written by faq eval --tune), faq's own default.
+THRESHOLD_SOURCES = {
+    "option": "--threshold",
+    "faq": 'the FAQ file\'s "threshold"',
+    "default": "faq's default",
+}
+
+
 class Answer(NamedTuple):
     """The answer to one question: the matches, best first, and what to show of them."""
 
@@ -62,6 +81,7 @@ class Answer(NamedTuple):
     heading: bool = False  # one of several questions: show the question above its answer
     tie_margin: float = DEFAULTS.tie_margin
     unlogged: str | None = None  # why an unanswered question could not be logged, if so
+    threshold_source: str = "default"  # where the threshold comes from (THRESHOLD_SOURCES)
 
     @property
     def confident(self) -> bool:
@@ -182,6 +202,8 @@ class Evaluation(NamedTuple):
     name: str
     report: Report
     fail_under: float | None = None
+    threshold: Threshold | None = None  # the threshold the metrics were computed at
+    tuned: float | None = None  # with --tune: the threshold written to the FAQ file
 
     @property
     def failed(self) -> bool:
@@ -231,6 +253,7 @@ class Where(NamedTuple):
     reason: str
     exists: bool = True  # False: --faq or $FAQ_FILE names no file (faq where warns)
     exit_code: ExitCode = ExitCode.OK
+    threshold: Threshold | None = None  # the threshold ask uses (None: the FAQ unread)
 
 
 class MissGroup(NamedTuple):
