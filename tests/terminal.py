@@ -37,6 +37,7 @@ def faq_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         INPUTRC=os.devnull,
         NO_COLOR="1",
         FAQ_LOG_MISSES="",
+        FAQ_LOG_ANSWERS="",
     )
     env.update(extra)
     return env

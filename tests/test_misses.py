@@ -127,7 +127,7 @@ def test_every_unanswered_question_on_stdin_is_logged(run: Run, small_faq: Path)
     result = run("--faq", str(small_faq), "ask", "--log-misses", "-",
                  input=f"{MISS}\n{HIT}\nbitcoin price today\n")  # fmt: skip
     assert result.exit_code == ExitCode.OK
-    questions = [q for q, _ in misses.MissLog.for_faq(small_faq).read()]
+    questions = [q for q, *_ in misses.MissLog.for_faq(small_faq).read()]
     assert questions == [MISS, "bitcoin price today"]
 
 
@@ -147,7 +147,7 @@ def test_the_log_keeps_the_newest_questions(tmp_path: Path) -> None:
     log = misses.MissLog(tmp_path / "log.jsonl", limit=5)
     for i in range(12):
         assert log.record(f"question number {i}") is None
-    assert [q for q, _ in log.read()] == [f"question number {i}" for i in range(7, 12)]
+    assert [q for q, *_ in log.read()] == [f"question number {i}" for i in range(7, 12)]
     assert log.path.read_text().count("\n") == 5
 
 
@@ -177,7 +177,7 @@ def test_a_damaged_log_never_breaks_ask_and_its_good_lines_still_count(
     result = run("--faq", str(small_faq), "ask", "--log-misses", MISS)
     assert result.exit_code == ExitCode.NO_MATCH
     assert result.stderr == ""
-    questions = [q for q, _ in good.read()]
+    questions = [q for q, *_ in good.read()]
     assert (questions[0], questions[-1]) == ("is there parking", MISS)
     listed = run("--faq", str(small_faq), "misses", "--json")
     assert listed.exit_code == ExitCode.OK
@@ -190,7 +190,7 @@ def test_a_log_grown_past_its_size_bound_starts_over(small_faq: Path) -> None:
     log.path.parent.mkdir(parents=True)
     log.path.write_bytes(b"x" * (misses.MAX_BYTES + 1))
     assert log.record(MISS) is None
-    assert [q for q, _ in log.read()] == [MISS]
+    assert [q for q, *_ in log.read()] == [MISS]
 
 
 def test_a_log_that_cannot_be_written_is_a_warning_and_the_answer_stands(

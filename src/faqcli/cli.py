@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
@@ -23,12 +24,14 @@ from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.formats import Format
 from faqcli.model import Entry
 from faqcli.render import JsonRenderer, PlainRenderer, Renderer, one_line, safe
+from faqcli.results import Decision
 
 if TYPE_CHECKING:
     from faqcli.engine import Index
     from faqcli.index import BuildReport
     from faqcli.misslog import MissLog
     from faqcli.results import Result
+    from faqcli.review import Item as ReviewItem
 
 app = typer.Typer(
     help="Answer a question from a FAQ file.\n\nExample:  faq ask why did the soldier defect"
@@ -311,8 +314,17 @@ def ask(
         False,
         "--log-misses",
         envvar="FAQ_LOG_MISSES",
-        help="Log the questions faq does not answer, for 'faq misses' (kept on this "
-        "computer only, the newest 1,000 per FAQ). FAQ_LOG_MISSES=1 does it for every ask.",
+        help="Log the questions faq does not answer, for 'faq misses' and 'faq review' "
+        "(kept on this computer only, the newest 1,000 per FAQ). FAQ_LOG_MISSES=1 does it "
+        "for every ask.",
+    ),
+    log_answers: bool = typer.Option(
+        False,
+        "--log-answers",
+        envvar="FAQ_LOG_ANSWERS",
+        help="Log the questions faq answers too, with the entry, its score and its margin, "
+        "for 'faq review' to show the close calls (implies --log-misses). "
+        "FAQ_LOG_ANSWERS=1 does it for every ask.",
     ),
 ) -> None:
     """Print the answer that best fits QUESTION.
@@ -325,7 +337,8 @@ def ask(
 
     Exit status: 0 answered, 1 no confident answer, 2 usage error, 3 bad FAQ data.
     """
-    options = Asking(top or (3 if as_json else 1), threshold, why, log_misses, as_json)
+    logging = Logging.ANSWERS if log_answers else Logging.MISSES if log_misses else Logging.OFF
+    options = Asking(top or (3 if as_json else 1), threshold, why, logging, as_json)
     _ask(ctx, question or [], options)
 
 
@@ -335,8 +348,16 @@ class Asking(NamedTuple):
     top: int
     threshold: float | None  # None: the FAQ's own, else faq's default
     why: bool
-    log_misses: bool
+    logging: Logging
     as_json: bool
+
+
+class Logging(Enum):
+    """What ``faq ask`` logs for ``faq misses`` and ``faq review``."""
+
+    OFF = "off"
+    MISSES = "misses"  # the questions it does not answer
+    ANSWERS = "answers"  # every question, with what answered it
 
 
 def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
@@ -351,7 +372,7 @@ def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
     if not from_stdin and not text.strip():
         raise UsageError("the question is empty")
     index = _index(ctx)
-    log = _miss_log(ctx) if o.log_misses else None
+    log = _miss_log(ctx, o.logging is Logging.ANSWERS) if o.logging is not Logging.OFF else None
     top, threshold, why = o.top, o.threshold, o.why
     if prompting:
         _prompt(ctx, index, _renderer(o.as_json), top=top, threshold=threshold, why=why, log=log)
@@ -388,10 +409,10 @@ def _prompt(
     raise typer.Exit(int(interactive.run(session)))
 
 
-def _miss_log(ctx: typer.Context) -> MissLog:
+def _miss_log(ctx: typer.Context, answers: bool = False) -> MissLog:
     from faqcli.misslog import MissLog
 
-    return MissLog.for_faq(_source(ctx).path)
+    return MissLog.for_faq(_source(ctx).path, answers)
 
 
 @app.command(
@@ -421,6 +442,108 @@ def misses(
         return
     options: Options = ctx.obj
     _finish(operations.misses(_source(ctx), cache=options.cache, progress=_progress()), as_json)
+
+
+@app.command(
+    epilog=examples(
+        "faq review                    (on a terminal: one question after another)",
+        "faq review --json",
+        "faq review --question 'what did he risk' --alternate-of crossing-risks",
+        "faq review --question 'can I bring my dog' --off-topic",
+        "faq review --question 'do you open on sundays' --new --answer 'No, we do not.'",
+    )
+)
+@handles_errors
+def review(
+    ctx: typer.Context,
+    question: str | None = typer.Option(
+        None,
+        "--question",
+        "-q",
+        help="The logged question to decide about (with one of the options below; its "
+        "other wordings in the log go with it).",
+    ),
+    alternate_of: str | None = typer.Option(
+        None, "--alternate-of", metavar="ID", help="Add it as an alternate of entry ID."
+    ),
+    new: bool = typer.Option(False, "--new", help="Add a new entry asking it (with --answer)."),
+    answer: str | None = typer.Option(
+        None, "--answer", "-a", help="The answer of the new entry; - reads it from stdin."
+    ),
+    off_topic: bool = typer.Option(
+        False, "--off-topic", help="No entry answers it: keep it as a negative of the FAQ."
+    ),
+    wrong: str | None = typer.Option(
+        None,
+        "--wrong",
+        metavar="ID",
+        help="Entry ID answered it, wrongly: keep it as a negative of that entry.",
+    ),
+    dismiss: bool = typer.Option(False, "--dismiss", help="Only take it off the log."),
+    as_json: bool = typer.Option(False, "--json", help="Print the questions to review as JSON."),
+) -> None:
+    """Go through the questions people asked (logged with FAQ_LOG_MISSES=1 or
+    FAQ_LOG_ANSWERS=1) and turn them into alternates, new entries or negatives.
+
+    Each logged question comes with its closest entries and, for each, what adding it as
+    an alternate would do: what it would then score, and which other logged questions
+    would change their answer. On a terminal, a key decides: 1-3 add it to that entry, n
+    a new entry (in $EDITOR), o off-topic, w answered wrongly, s skip, q quit. Elsewhere
+    faq lists them; --question with one of --alternate-of, --new, --off-topic, --wrong,
+    --dismiss applies a decision. Alternates and negatives are also what faq learns this
+    FAQ's score from (faq ask --explain shows it).
+    """
+    source = _source(ctx)
+    choices = [
+        (alternate_of is not None, Decision.ALTERNATE),
+        (new, Decision.NEW),
+        (off_topic, Decision.OFF_TOPIC),
+        (wrong is not None, Decision.WRONG),
+        (dismiss, Decision.DISMISSED),
+    ]
+    decisions = [d for chosen, d in choices if chosen]
+    if len(decisions) > 1:
+        raise UsageError("one decision at a time: --alternate-of, --new, --off-topic, --wrong "
+                         "or --dismiss")  # fmt: skip
+    if decisions and question is None:
+        raise UsageError("which question? (--question TEXT)")
+    if question is not None and not decisions:
+        raise UsageError("what to do with it? (--alternate-of ID, --new, --off-topic, "
+                         "--wrong ID or --dismiss)")  # fmt: skip
+    if answer is not None and not new:
+        raise UsageError("--answer goes with --new")
+    if question is not None:
+        entry_id = alternate_of if alternate_of is not None else wrong
+        text = None if answer is None else _read_field(answer, "answer")
+        done = operations.decide(
+            source, _utf8(question, "--question"), decisions[0], entry_id=entry_id, answer=text
+        )
+        _finish(done, as_json)
+        return
+    if not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+        from faqcli import interactive
+
+        status = interactive.review(source, _renderer(False), _new_entry_answer)
+        raise typer.Exit(int(status))
+    options: Options = ctx.obj
+    _finish(operations.review(source, cache=options.cache, progress=_progress()), as_json)
+
+
+def _new_entry_answer(item: ReviewItem) -> str | None:
+    """The answer of a new entry asking ``item``, written in $EDITOR: the entry comes
+    filled in with the question and its other wordings, the answer left for you."""
+    import json
+
+    from faqcli import editor
+
+    draft = {"question": item.question, "answer": "", "alternates": item.wordings[1:]}
+    text = json.dumps(draft, indent=2, ensure_ascii=False) + "\n"
+    status, data = editor.run(editor.command(), text, "new-entry")
+    if status != 0:
+        raise UsageError(f"the editor exited with status {status}; nothing added")
+    edited = store.decode(store.decode_text(data, "the new entry"), "the new entry")
+    found = edited.get("answer") if isinstance(edited, dict) else None
+    return found if isinstance(found, str) and found.strip() else None
 
 
 @app.command(

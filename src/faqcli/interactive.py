@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -24,11 +25,13 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from faqcli import operations, store
 from faqcli.engine import DEFAULTS, Index
 from faqcli.errors import ExitCode, FaqError, UsageError
-from faqcli.results import SessionHelp, SessionProblem, SessionSettings
+from faqcli.misslog import wording
+from faqcli.results import Decision, SessionHelp, SessionProblem, SessionSettings
 
 if TYPE_CHECKING:
     from faqcli.misslog import MissLog
     from faqcli.render import Renderer
+    from faqcli.review import Item as ReviewItem
 
 PROMPT = "faq> "
 HISTORY_LENGTH = 1000  # lines of history kept in the file: the newest
@@ -221,3 +224,110 @@ def _append_history(path: Path) -> None:
     session that is killed, keep theirs)."""
     with contextlib.suppress(OSError):  # a history that cannot be written is not kept
         _readline().append_history_file(1, str(path))
+
+
+# --- faq review on a terminal ---------------------------------------------------------
+
+REVIEW_KEYS = (
+    "1-3: add as an alternate of that entry  n: new entry  o: off-topic  "
+    "w: answered wrongly  s: skip  q: quit"
+)
+
+
+class ReviewKey(NamedTuple):
+    """What a key typed at the review prompt asks for."""
+
+    decision: Decision | None  # None: skip or quit
+    choice: int = 0  # for an alternate: which of the closest entries (1-based)
+    quit: bool = False
+
+
+def read_review_key(line: str, item: ReviewItem) -> ReviewKey | None:
+    """The key typed for ``item``; None when it means nothing for it."""
+    key = line.strip().lower()
+    if key in ("q", "quit"):
+        return ReviewKey(None, quit=True)
+    if key in ("s", "skip", ""):
+        return ReviewKey(None)
+    if key.isdigit() and 1 <= int(key) <= len(item.closest):
+        return ReviewKey(Decision.ALTERNATE, int(key))
+    if key == "n":
+        return ReviewKey(Decision.NEW)
+    if key == "o":
+        return ReviewKey(Decision.OFF_TOPIC)
+    if key == "w" and item.answered is not None:
+        return ReviewKey(Decision.WRONG)
+    return None
+
+
+def review(
+    source: store.FaqSource,
+    renderer: Renderer,
+    new_entry: Callable[[ReviewItem], str | None],
+    read: Callable[[str], str | None] | None = None,
+) -> ExitCode:
+    """``faq review`` on a terminal: each logged question in turn, its closest entries and
+    what adding it to each would change, and a key for what to do with it. A decision is
+    written at once; the items are then ranked again against the FAQ as it now is.
+    ``new_entry(item)`` gives the answer of a new entry asking the item (None: none, the
+    item is left as it was); ``read(prompt)`` a line typed, None at the end of input."""
+    read = read or _read_line
+    seen: set[str] = set()
+    while True:
+        report = operations.review(source)
+        pending = [i for i in report.items if wording(i.question) not in seen]
+        if not pending:
+            if not report.items:
+                renderer.render(report)
+            return ExitCode.OK
+        item = pending[0]
+        total = len(seen) + len(pending)
+        renderer.render(report._replace(items=(item,), step=(len(seen) + 1, total)))
+        key = None
+        while key is None:
+            line = read(f"{REVIEW_KEYS}\n> ")
+            if line is None:  # Ctrl-D: leave, as at the ask prompt
+                return ExitCode.OK
+            key = read_review_key(line, item)
+            if key is None:
+                renderer.render(SessionProblem(f"{line.strip()!r}: {REVIEW_KEYS}"))
+        if key.quit:
+            return ExitCode.OK
+        seen.add(wording(item.question))
+        if key.decision is None:
+            continue
+        try:
+            _decide(source, item, key, new_entry, renderer)
+        except FaqError as err:
+            renderer.render(SessionProblem(err.message))
+
+
+def _decide(
+    source: store.FaqSource,
+    item: ReviewItem,
+    key: ReviewKey,
+    new_entry: Callable[[ReviewItem], str | None],
+    renderer: Renderer,
+) -> None:
+    entry_id, answer = None, None
+    if key.decision is Decision.ALTERNATE:
+        entry_id = item.closest[key.choice - 1].entry.id
+    elif key.decision is Decision.WRONG:
+        assert item.answered is not None
+        entry_id = item.answered.answer
+    elif key.decision is Decision.NEW:
+        answer = new_entry(item)
+        if answer is None:
+            renderer.render(SessionProblem("no answer given: nothing added"))
+            return
+    assert key.decision is not None
+    done = operations.decide(source, item.question, key.decision, entry_id=entry_id, answer=answer)
+    renderer.render(done)
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:
+        sys.stdout.write("\n")  # the shell's prompt on a line of its own
+        return None

@@ -1,6 +1,9 @@
 """The log of questions faq could not answer, and their grouping (``faq misses``).
 
-Opt-in: ``faq ask --log-misses``, or ``FAQ_LOG_MISSES=1`` in the environment. The log is
+Opt-in: ``faq ask --log-misses``, or ``FAQ_LOG_MISSES=1`` in the environment; with
+``--log-answers`` (``FAQ_LOG_ANSWERS=1``) the questions faq answers are logged as well,
+each with the entry it answered, its score and its margin over the next entry, so that
+``faq review`` can show the answers that were a close call. The log is
 local, a JSON Lines file per FAQ in the user data folder (``misses/KEY.jsonl``, KEY a
 hash of the FAQ's resolved path, as the index cache is keyed), and is never sent
 anywhere. It is bounded: it keeps the newest ``MAX_LOGGED`` questions and drops the
@@ -43,10 +46,23 @@ GROUP_SIMILARITY = 0.5
 
 
 class Logged(NamedTuple):
-    """One question faq did not answer, and when (UTC, ISO 8601 to the second)."""
+    """One question, and when (UTC, ISO 8601 to the second); for a question faq
+    answered (logged with ``--log-answers``), the entry, its score and its margin over
+    the next entry's score."""
 
     question: str
     asked: str
+    answer: str | None = None
+    score: float | None = None
+    margin: float | None = None
+
+
+class Answered(NamedTuple):
+    """What faq answered a logged question with."""
+
+    answer: str  # the entry's id
+    score: float
+    margin: float  # its score minus the next entry's
 
 
 def log_path(faq_path: Path) -> Path:
@@ -57,19 +73,27 @@ def log_path(faq_path: Path) -> Path:
 class MissLog:
     """The unanswered-question log at ``path``, keeping the newest ``limit`` questions."""
 
-    def __init__(self, path: Path, limit: int = MAX_LOGGED) -> None:
+    def __init__(self, path: Path, limit: int = MAX_LOGGED, answers: bool = False) -> None:
         self.path = path
         self.limit = limit
+        self.answers = answers  # whether the questions faq answers are logged too
 
     @classmethod
-    def for_faq(cls, faq_path: Path) -> MissLog:
-        return cls(log_path(faq_path))
+    def for_faq(cls, faq_path: Path, answers: bool = False) -> MissLog:
+        return cls(log_path(faq_path), answers=answers)
 
-    def record(self, question: str, asked: datetime | None = None) -> str | None:
-        """Append ``question``; None, or why it could not be logged."""
+    def record(
+        self,
+        question: str,
+        asked: datetime | None = None,
+        answered: Answered | None = None,
+    ) -> str | None:
+        """Append ``question`` (with what answered it, if anything did); None, or why
+        it could not be logged."""
         when = (asked or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
         text = question[: DEFAULTS.max_query_chars]
-        line = json.dumps({"question": text, "asked": when}, ensure_ascii=False) + "\n"
+        logged = Logged(text, when, *(answered or ()))
+        line = _line(logged)
         if not store.regular_or_absent(self.path):
             return f"{self.path}: not a regular file"
         try:
@@ -103,6 +127,24 @@ class MissLog:
         with self._locked():
             self.path.unlink(missing_ok=True)
         return count
+
+    def remove(self, questions: Sequence[str]) -> int:
+        """Drop from the log every question worded as one of ``questions`` (the same
+        words once normalised: a question reviewed is not shown again); how many went."""
+        if not store.regular_or_absent(self.path):
+            raise FaqDataError(f"{self.path}: not a regular file; faq changes only its own log")
+        gone = {wording(q) for q in questions}
+        try:
+            with self._locked():
+                logged = self.read()
+                kept = [q for q in logged if wording(q.question) not in gone]
+                if len(kept) < len(logged):
+                    with atomic.replacing(self.path, f".{self.path.name}.") as tmp:
+                        text = "".join(map(_line, kept))
+                        tmp.write_text(text, encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise io_error(self.path, exc, "write") from None
+        return len(logged) - len(kept)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -143,7 +185,8 @@ def _append(path: Path, line: bytes) -> None:
 
 
 def _line(entry: Logged) -> str:
-    return json.dumps(entry._asdict(), ensure_ascii=False) + "\n"
+    fields = {k: v for k, v in entry._asdict().items() if v is not None}
+    return json.dumps(fields, ensure_ascii=False) + "\n"
 
 
 def _parse(data: bytes) -> Iterator[Logged]:
@@ -161,8 +204,26 @@ def _parse(data: bytes) -> Iterator[Logged]:
             and len(doc["question"]) <= DEFAULTS.max_query_chars  # as record() cuts it
             and _ASKED.fullmatch(doc["asked"])
             and _is_text(doc["question"])
+            and set(doc) <= _FIELDS
         ):
-            yield Logged(doc["question"], doc["asked"])
+            answered = _answered(doc)
+            if answered is not None or "answer" not in doc:
+                yield Logged(doc["question"], doc["asked"], *(answered or ()))
+
+
+_FIELDS = frozenset(Logged._fields)
+
+
+def _answered(doc: dict[str, object]) -> Answered | None:
+    """What answered a logged question, when its line says so in the form record()
+    writes; None otherwise."""
+    answer, score, margin = doc.get("answer"), doc.get("score"), doc.get("margin")
+    if not isinstance(answer, str) or not answer or not _is_text(answer):
+        return None
+    numbers = [x for x in (score, margin) if isinstance(x, int | float) and not isinstance(x, bool)]
+    if len(numbers) != 2 or not all(math.isfinite(x) and 0 <= x <= 100 for x in numbers):
+        return None
+    return Answered(answer, float(numbers[0]), float(numbers[1]))
 
 
 _ASKED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)  # as record() writes it
@@ -204,12 +265,17 @@ class Group(NamedTuple):
         return max(p.last_asked for p in self.phrasings)
 
 
+def wording(question: str) -> str:
+    """What makes two logged questions one wording: their words, normalised."""
+    return " ".join(words(question))
+
+
 def phrasings(logged: Sequence[Logged]) -> list[Phrasing]:
     """The distinct wordings of the logged questions, most asked first (then the most
     recently asked, then alphabetically: the order never depends on anything else)."""
     found: dict[str, Phrasing] = {}
-    for question, asked in logged:
-        key = " ".join(words(question))
+    for question, asked, *_ in logged:
+        key = wording(question)
         seen = found.get(key)
         if seen is None:
             found[key] = Phrasing(question, 1, asked)

@@ -35,6 +35,7 @@ from faqcli.results import (
     Change,
     Changed,
     CheckReport,
+    Decision,
     EntryList,
     EntryShown,
     Evaluation,
@@ -44,6 +45,8 @@ from faqcli.results import (
     MissesCleared,
     MissGroup,
     MissReport,
+    Reviewed,
+    ReviewReport,
     Threshold,
     Where,
 )
@@ -105,8 +108,14 @@ def ask(
     answer = Answer(
         question, tuple(matches), used.value, top, why, explanation, threshold_source=used.source
     )
-    if log is not None and not answer.confident:
-        answer = answer._replace(unlogged=log.record(question))
+    if log is not None and (log.answers or not answer.confident):
+        answered = None
+        if answer.confident:
+            from faqcli.misslog import Answered
+
+            runner_up = matches[1].score if len(matches) > 1 else 0.0
+            answered = Answered(matches[0].entry.id, matches[0].score, matches[0].score - runner_up)
+        answer = answer._replace(unlogged=log.record(question, answered=answered))
     return answer
 
 
@@ -396,7 +405,7 @@ def misses(
     from faqcli import misslog as logs
 
     log = logs.MissLog.for_faq(source.path)
-    logged = log.read()
+    logged = [q for q in log.read() if q.answer is None]  # answered ones: faq review
     groups = logs.group(logged)
     if not groups:
         return MissReport(source.path, log.path, len(logged), ())
@@ -421,6 +430,94 @@ def _miss_group(
         best_id, score = (closest[0].entry.id, closest[0].score) if closest else (None, 0.0)
         command = cover_command(group, best_id, score, option)
     return MissGroup(group, closest, command, threshold)
+
+
+def review(
+    source: store.FaqSource, *, cache: bool = True, progress: Progress | None = None
+) -> ReviewReport:
+    """``faq review``: the logged questions to review, each with its closest entries and
+    what adding it to each would change (``faqcli.review``)."""
+    from faqcli import misslog as logs
+    from faqcli import review as reviewing
+
+    log = logs.MissLog.for_faq(source.path)
+    logged = log.read()
+    if not logged:
+        return ReviewReport(source.path, log.path, (), DEFAULTS.threshold)
+    index = open_index(source, cache=cache, progress=progress)
+    used = threshold_for(index).value
+    return ReviewReport(source.path, log.path, tuple(reviewing.items(index, logged, used)), used)
+
+
+def decide(
+    source: store.FaqSource,
+    question: str,
+    decision: Decision,
+    *,
+    entry_id: str | None = None,
+    answer: str | None = None,
+) -> Reviewed:
+    """Do what ``faq review`` decided for a logged ``question`` and the other wordings
+    of its group in the log (up to three, the most asked first): add them as
+    alternates of ``entry_id``; add a new entry asking them, with ``answer``; keep them
+    as negatives of the FAQ, for no entry (off-topic) or for ``entry_id`` (it answered
+    them wrongly); or only take them off the log. The FAQ file is written first; then
+    every wording of the group leaves the log."""
+    from faqcli import misslog as logs
+
+    if not question.strip():
+        raise UsageError("the question is empty")
+    log = logs.MissLog.for_faq(source.path)
+    key = logs.wording(question)
+    found = next(
+        (
+            g
+            for g in logs.group(log.read())
+            if key in {logs.wording(p.question) for p in g.phrasings}
+        ),
+        None,
+    )
+    every = [p.question for p in found.phrasings] if found else [question]
+    wordings = every[: logs.COMMAND_WORDINGS]
+    done_id = _decided(source, wordings, decision, entry_id, answer)
+    return Reviewed(decision, tuple(wordings), done_id, log.remove(every), source.path)
+
+
+def _decided(
+    source: store.FaqSource,
+    wordings: list[str],
+    decision: Decision,
+    entry_id: str | None,
+    answer: str | None,
+) -> str | None:
+    """Write ``decision`` for ``wordings`` to the FAQ file; the entry it concerns."""
+    if decision is Decision.DISMISSED:
+        return None
+    if decision is Decision.NEW:
+        if answer is None or not answer.strip():
+            raise UsageError("a new entry needs its answer (--answer TEXT)")
+        first, *others = wordings
+        return add(source, first, answer, alternates=others).entry_id
+    if decision is Decision.ALTERNATE or decision is Decision.WRONG:
+        if entry_id is None:
+            option = "--alternate-of" if decision is Decision.ALTERNATE else "--wrong"
+            raise UsageError(f"which entry? ({option} ID)")
+        entry = store.find(store.load(source.path), entry_id)
+        if decision is Decision.ALTERNATE:
+            new = [w for w in wordings if w not in entry.alternates and w != entry.question]
+            if new:
+                edit(source, entry.id, add_alternates=new)
+            return entry.id
+        entry_id = entry.id
+    with store.editing(source) as doc:
+        negatives = doc.setdefault("negatives", [])
+        if not isinstance(negatives, list):
+            raise FaqDataError(f"{source.path}: 'negatives' must be a list")
+        known = {(n.get("question"), n.get("entry")) for n in negatives if isinstance(n, dict)}
+        negatives.extend(
+            {"question": w, "entry": entry_id} for w in wordings if (w, entry_id) not in known
+        )
+    return entry_id
 
 
 def clear_misses(source: store.FaqSource) -> MissesCleared:

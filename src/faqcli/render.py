@@ -22,6 +22,7 @@ from faqcli.results import (
     Change,
     Changed,
     CheckReport,
+    Decision,
     EntryList,
     EntryShown,
     Evaluation,
@@ -32,6 +33,8 @@ from faqcli.results import (
     MissGroup,
     MissReport,
     Result,
+    Reviewed,
+    ReviewReport,
     SessionHelp,
     SessionProblem,
     SessionSettings,
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
 
     from faqcli.engine import Explanation, Match, WordCoverage
     from faqcli.evaluate import Report, Scored
+    from faqcli.review import Item as ReviewItem
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls
 # that can make text display differently from what it is ("Trojan Source"), and lone
@@ -128,6 +132,14 @@ def json_of(result: Result) -> Any:
                     "groups": [_miss_group_json(g) for g in result.groups]}  # fmt: skip
         case MissesCleared():
             return {"log": str(result.log), "cleared": result.questions}
+        case ReviewReport():
+            return {"faq": str(result.faq), "log": str(result.log),
+                    "threshold": result.threshold,
+                    "items": [_review_item_json(i) for i in result.items]}  # fmt: skip
+        case Reviewed():
+            return {"decision": result.decision.value, "questions": list(result.wordings),
+                    "id": result.entry_id, "unlogged": result.unlogged,
+                    "path": str(result.path)}  # fmt: skip
         case SessionSettings():
             return {"top": result.top, "explain": result.why}
         case SessionHelp():
@@ -187,6 +199,22 @@ def _evaluation_json(result: Evaluation) -> dict[str, Any]:
         "sweep": [row._asdict() for row in report.sweep],
         "wrong_answers": [vars(s) for s in report.wrong_answers],
         "withheld": [vars(s) for s in report.withheld],
+    }
+
+
+def _review_item_json(item: ReviewItem) -> dict[str, Any]:
+    answered = item.answered._asdict() if item.answered else None
+    return {
+        "times": item.group.times,
+        "questions": [p._asdict() for p in item.group.phrasings],
+        "answered": answered,
+        "closest": [
+            {"id": m.entry.id, "question": m.entry.question, "score": m.score} for m in item.closest
+        ],
+        "choices": [
+            {"id": c.entry_id, "score": c.score, "changes": [ch._asdict() for ch in c.changes]}
+            for c in item.consequences
+        ],
     }
 
 
@@ -329,6 +357,67 @@ def _sweep_rows(report: Report) -> list[tuple[str, ...]]:
         shares = (row.answered_correct, row.answered_wrong, row.oos_answered)
         rows.append((f"{row.threshold:g}", *(f"{x:.3f}" for x in shares), precision))
     return rows
+
+
+def _review_lines(report: ReviewReport) -> list[str]:
+    """``faq review``'s items as lines of text (the interactive review shows one)."""
+    if not report.items:
+        return [f"Nothing to review for {safe(str(report.faq))}: no questions are logged. "
+                "faq logs them only when asked to: FAQ_LOG_MISSES=1 (the questions it does "
+                "not answer), FAQ_LOG_ANSWERS=1 (all of them)."]  # fmt: skip
+    lines: list[str] = []
+    for number, item in enumerate(report.items, start=1):
+        if lines:
+            lines.append("")
+        head = f"{number}." if report.step is None else f"[{report.step[0]}/{report.step[1]}]"
+        lines += _review_item_lines(head, item, report.threshold)
+    return lines
+
+
+def _review_item_lines(head: str, item: ReviewItem, threshold: float) -> list[str]:
+    first, *others = item.group.phrasings
+    if item.answered:
+        a = item.answered
+        status = (f"answered by {safe(a.answer)} (score {_score(a.score)}, "
+                  f"{_score(a.margin)} ahead of the next)")  # fmt: skip
+    else:
+        status = "not answered"
+    lines = [f"{head} {one_line(first.question)}  ({item.group.times}x; {status})"]
+    if others:
+        also = "; ".join(f"{one_line(p.question)} ({p.times}x)" for p in others)
+        lines.append(f"    also asked as: {also}")
+    for n, (m, c) in enumerate(zip(item.closest, item.consequences, strict=True), start=1):
+        lines.append(f"  {n} {safe(m.entry.id)} (score {_score(m.score)}) "
+                     f"{one_line(m.entry.question)}")  # fmt: skip
+        verdict = "answered" if c.score >= threshold else "still not answered"
+        effect = f"as its alternate: score {_score(c.score)}, {verdict}"
+        if c.changes:
+            moved = ", ".join(
+                f"{one_line(ch.question)!r} {safe(ch.before or 'unanswered')} -> "
+                f"{safe(ch.after or 'unanswered')}"
+                for ch in c.changes[:3]
+            )
+            more = f" and {len(c.changes) - 3} more" if len(c.changes) > 3 else ""
+            effect += (
+                f"; changes the answer of {_count(len(c.changes), 'other question')}: {moved}{more}"
+            )
+        else:
+            effect += "; changes no other logged question"
+        lines.append(f"      {effect}")
+    return lines
+
+
+def _reviewed_note(result: Reviewed) -> str:
+    words = ", ".join(repr(one_line(w)) for w in result.wordings)
+    entry = safe(result.entry_id or "")
+    done = {
+        Decision.ALTERNATE: f"added {words} to {entry} as alternates",
+        Decision.NEW: f"added the entry {entry} asking {words}",
+        Decision.OFF_TOPIC: f"kept {words} as off-topic for this FAQ",
+        Decision.WRONG: f"kept {words} as not answered by {entry}",
+        Decision.DISMISSED: f"dismissed {words}",
+    }[result.decision]
+    return f"{done} ({_count(result.unlogged, 'logged question')} taken off the log)"
 
 
 def _tuned_note(value: float) -> str:
@@ -495,6 +584,11 @@ class PlainRenderer:
                 self.err.write(_status(result) + "\n")
             case MissReport():
                 self.misses(result)
+            case ReviewReport():
+                for line in _review_lines(result):
+                    self._line(line)
+            case Reviewed():
+                self.err.write(_reviewed_note(result) + "\n")
             case SessionHelp() | SessionSettings() | SessionProblem():
                 self.err.write("".join(line + "\n" for line in _session_lines(result)))
 

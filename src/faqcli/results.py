@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from faqcli.evaluate import Miss, Report, Scored
     from faqcli.lint import Finding
     from faqcli.misslog import Group, Phrasing
+    from faqcli.review import Item as ReviewItem
 
 SUGGESTIONS = 3  # "did you mean" lists at most this many closest questions
 # A suggestion whose score shows as 0 (under 1: scores are shown rounded down) shares
@@ -296,6 +297,41 @@ class MissReport(NamedTuple):
     exit_code: ExitCode = ExitCode.OK
 
 
+class ReviewReport(NamedTuple):
+    """``faq review``: the logged questions to review for the FAQ at ``faq``, each with
+    its closest entries and what adding it to each would change (``faqcli.review``)."""
+
+    faq: Path
+    log: Path
+    items: tuple[ReviewItem, ...]
+    threshold: float
+    exit_code: ExitCode = ExitCode.OK
+    step: tuple[int, int] | None = None  # one item of the interactive review: which of all
+
+
+class Decision(str, Enum):
+    """What ``faq review`` does with a logged question (its value is the word
+    ``--json`` prints)."""
+
+    ALTERNATE = "alternate"  # added as an alternate of an entry
+    NEW = "new"  # a new entry asks it
+    OFF_TOPIC = "off-topic"  # no entry answers it: kept as a negative of the FAQ
+    WRONG = "wrong"  # the entry that answered it does not: kept as a negative
+    DISMISSED = "dismissed"  # taken off the log, nothing else changed
+
+
+class Reviewed(NamedTuple):
+    """One decision of ``faq review``, done: the wordings it took, the entry (the one
+    added to, the new one, or the one marked wrong) and how many logged questions went."""
+
+    decision: Decision
+    wordings: tuple[str, ...]
+    entry_id: str | None
+    unlogged: int  # questions taken off the log
+    path: Path
+    exit_code: ExitCode = ExitCode.OK
+
+
 class MissesCleared(NamedTuple):
     """``faq misses --clear``: the log deleted, and how many questions it held."""
 
@@ -345,6 +381,8 @@ Result = (
     | Indexed
     | Where
     | MissReport
+    | ReviewReport
+    | Reviewed
     | MissesCleared
     | SessionHelp
     | SessionSettings

@@ -686,9 +686,10 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     read inside the lock.
 
     The document is given as ``{"title"?, "entries": [...], ...}`` whatever the file's
-    form, every entry with its id; a bare list is written back as a bare list. Unknown
-    fields and key order are kept because the raw JSON is edited, not rebuilt from
-    entries.
+    form, every entry with its id; a bare list is written back as a bare list, unless a
+    field was added beside the entries (a threshold, negatives): then as an object.
+    Unknown fields and key order are kept because the raw JSON is edited, not rebuilt
+    from entries.
     """
     check_writable(source)
     path = source.path
@@ -700,6 +701,7 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
         doc: dict[str, Any] = {"entries": raw} if bare else raw
         doc["entries"] = _with_ids(doc["entries"], faq)
         yield doc
+        bare = bare and set(doc) == {"entries"}  # a field added: the object form keeps it
         checked = from_document(doc["entries"] if bare else doc, str(path))
         doc["entries"] = _with_ids(doc["entries"], checked)
         out: Any = doc["entries"] if bare else doc

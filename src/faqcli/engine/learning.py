@@ -136,6 +136,11 @@ class Revised(Index):
         self.revised = entry
         self.settings = base.settings
         self.stats = base.stats
+        self.shift, self.learned_from, self.threshold = (
+            base.shift,
+            base.learned_from,
+            base.threshold,
+        )
         self._meaning = base.meaning
         self.twins = {d: t for d, t in (base.twins or {}).items() if d != doc}
         self._own: Features | None = None
