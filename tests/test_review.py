@@ -91,7 +91,7 @@ def test_review_accepts_a_question_as_an_alternate(run: Run, clinic: Path) -> No
         "--faq", str(clinic), "review", "-q", "can I bring my dog", "--alternate-of", "pets"
     )
     assert result.exit_code == 0, result.stderr
-    assert "added 'can I bring my dog' to pets as alternates (1 logged question" in result.stderr
+    assert "added 'can I bring my dog' to pets as an alternate (1 logged question" in result.stderr
     assert store.load(clinic).get("pets").alternates == ("can I bring my dog",)  # type: ignore[union-attr]
     assert [q.question for q in MissLog.for_faq(clinic).read()] == ["can my dog come in"]
 
@@ -190,12 +190,12 @@ def test_review_on_a_terminal_takes_a_key_for_each_question(
     env = faq_env(tmp_path)  # the same data folder as the fixture's log
     term = Terminal(["--faq", str(clinic), "review"], env)
     terminals.append(term)
-    first = term.expect("q: quit")
+    first = term.expect("q quit")
     term.expect("> ")
     assert "[1/1] can I bring my dog  (1x; not answered)" in first
     assert "'can my dog come in' pets -> bring" in first
     term.send("x\r")  # not a key: asked again
-    assert "'x': 1-3: add as an alternate" in term.expect("q: quit")
+    assert "'x': 1-3 alternate of that entry" in term.expect("q quit")
     term.expect("> ")
     term.send("o\r")
     assert term.wait() == ExitCode.OK

@@ -228,10 +228,7 @@ def _append_history(path: Path) -> None:
 
 # --- faq review on a terminal ---------------------------------------------------------
 
-REVIEW_KEYS = (
-    "1-3: add as an alternate of that entry  n: new entry  o: off-topic  "
-    "w: answered wrongly  s: skip  q: quit"
-)
+REVIEW_KEYS = "1-3 alternate of that entry, n new entry, o off-topic, w wrong, s skip, q quit"
 
 
 class ReviewKey(NamedTuple):
@@ -277,7 +274,7 @@ def review(
         report = operations.review(source)
         pending = [i for i in report.items if wording(i.question) not in seen]
         if not pending:
-            if not report.items:
+            if not seen:  # nothing logged at all: say how to log questions
                 renderer.render(report)
             return ExitCode.OK
         item = pending[0]

@@ -365,9 +365,9 @@ def _review_lines(report: ReviewReport) -> list[str]:
         return [f"Nothing to review for {safe(str(report.faq))}: no questions are logged. "
                 "faq logs them only when asked to: FAQ_LOG_MISSES=1 (the questions it does "
                 "not answer), FAQ_LOG_ANSWERS=1 (all of them)."]  # fmt: skip
-    lines: list[str] = []
+    lines: list[str] = [""] if report.step and report.step[0] > 1 else []
     for number, item in enumerate(report.items, start=1):
-        if lines:
+        if lines and report.step is None:
             lines.append("")
         head = f"{number}." if report.step is None else f"[{report.step[0]}/{report.step[1]}]"
         lines += _review_item_lines(head, item, report.threshold)
@@ -411,7 +411,8 @@ def _reviewed_note(result: Reviewed) -> str:
     words = ", ".join(repr(one_line(w)) for w in result.wordings)
     entry = safe(result.entry_id or "")
     done = {
-        Decision.ALTERNATE: f"added {words} to {entry} as alternates",
+        Decision.ALTERNATE: f"added {words} to {entry} as "
+        + ("an alternate" if len(result.wordings) == 1 else "alternates"),
         Decision.NEW: f"added the entry {entry} asking {words}",
         Decision.OFF_TOPIC: f"kept {words} as off-topic for this FAQ",
         Decision.WRONG: f"kept {words} as not answered by {entry}",
