@@ -18,6 +18,7 @@ from faqcli import index, store, vectors
 from faqcli.engine import MemoryIndex, rank
 from faqcli.errors import ExitCode
 from faqcli.index import SqliteIndex as SqliteIndexType
+from faqcli.model import Entry
 
 from . import unprivileged
 
@@ -461,3 +462,38 @@ def test_cli_index_that_cannot_write_its_file_is_an_error_but_ask_still_answers(
     asked = run("--faq", str(big), "ask", "--json", question, env=env)  # from memory
     assert (asked.exit_code, asked.stderr) == (ExitCode.OK, "")
     assert json.loads(asked.stdout)["answer"]["id"] == "e7"
+
+
+def test_the_bulk_analysis_gives_the_postings_of_the_plain_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large FAQ's postings are computed with numpy, a small one's in plain Python:
+    the same terms, document frequencies, entries and impacts, bit for bit (ties by
+    entry, the postings_limit cut alike)."""
+    import random
+
+    from faqcli.engine import analysis
+    from faqcli.engine.settings import DEFAULTS
+
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choices("abcdefgh", k=rng.randint(2, 5))) for _ in range(400)]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+    entries = [Entry(f"e{i}", text(rng.randint(2, 8)) + "?", text(rng.randint(3, 40)))
+               for i in range(3000)]  # fmt: skip
+    settings = DEFAULTS._replace(postings_limit=50)  # some terms are cut
+
+    def analysed(bulk: int) -> tuple[list[tuple[str, int, list[int], list[float]]], dict[str, int]]:
+        monkeypatch.setattr(analysis, "BULK", bulk)
+        monkeypatch.setattr(analysis, "CHUNK", 5000)  # several ranges of terms
+        acc = analysis.Accumulator()
+        for e in entries:
+            acc.add(e)
+        rows = [(t, n, list(p.docs), list(p.impacts)) for t, n, p in acc.postings(settings)]
+        return rows, acc.df()
+
+    plain, bulk = analysed(10**12), analysed(0)
+    assert any(n > 50 for _, n, _, _ in plain[0])
+    assert plain == bulk

@@ -141,19 +141,20 @@ class Built:
 def _crc(*parts: str | int | bytes) -> int:
     """A CRC-32 of ``parts``, each with its type and length, so that no change of a
     value, of its type (text read back as a blob) or of where one ends goes unseen."""
-    import zlib
+    from zlib import crc32  # imported once, then found in sys.modules
 
     crc = 0
     for part in parts:
-        if isinstance(part, bytes):
-            tag, data = b"b", part
-        elif isinstance(part, str):
-            tag, data = b"s", part.encode("utf-8", "surrogatepass")
+        kind = type(part)  # the exact types first: a build checksums every row
+        if kind is str or (kind is not bytes and isinstance(part, str)):
+            tag, data = b"s", str(part).encode("utf-8", "surrogatepass")
+        elif isinstance(part, bytes):
+            tag, data = b"b", bytes(part)
         elif isinstance(part, int):
             tag, data = b"i", str(part).encode()
         else:
-            raise IndexDamaged(f"a value of type {type(part).__name__}")
-        crc = zlib.crc32(data, zlib.crc32(tag + len(data).to_bytes(8, "little"), crc))
+            raise IndexDamaged(f"a value of type {kind.__name__}")
+        crc = crc32(data, crc32(tag + len(data).to_bytes(8, "little"), crc))
     return crc
 
 

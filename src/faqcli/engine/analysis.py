@@ -118,20 +118,24 @@ def entry_features(entry: Entry, stats: Stats, settings: Settings = DEFAULTS) ->
 class Accumulator:
     """Entries go in one at a time; out come each term's postings, in term order.
 
-    Nothing is kept of an entry but its lengths and, per term, its number and the
-    term's counts in its question and answer (one number: question x 2^16 + answer), in
-    typed arrays of 8 bytes a posting, so that analysing a million entries needs some
-    hundreds of megabytes, not gigabytes. Impacts need the collection's average
-    lengths, known once every entry is in: :meth:`postings` computes them term by term.
+    Nothing is kept of an entry but its lengths and, per posting (an entry holding a
+    term), the term's number, the entry's number and the term's counts in its question
+    and answer (one number: question x 2^16 + answer), in flat typed arrays of 12 bytes
+    a posting, so that analysing a million entries needs some hundreds of megabytes,
+    not gigabytes. Impacts need the collection's average lengths, known once every
+    entry is in: :meth:`postings` computes them, in bulk with numpy for a large FAQ
+    (:data:`BULK` postings or more: imported only then, never for a FAQ read whole in
+    memory), in plain Python otherwise; the two give the same postings, bit for bit.
     """
 
     def __init__(self) -> None:
         self.question_len = array("d")
         self.answer_len = array("d")
         self.words: set[str] = set()
-        self.question_terms: Counter[str] = Counter()
-        # term -> (entry numbers, packed counts)
-        self._terms: dict[str, tuple[array[int], array[int]]] = {}
+        self._ids: dict[str, int] = {}  # term -> its number, in order of first use
+        self._tid = array("i")
+        self._doc = array("i")
+        self._packed = array("I")
 
     @property
     def size(self) -> int:
@@ -143,27 +147,23 @@ class Accumulator:
         self.question_len.append(c.question_len)
         self.answer_len.append(c.answer_len)
         self.words.update(entry_words)
-        self.question_terms.update(c.question)
         question, answer = c.question, c.answer
-        terms = self._terms
-        # The hot loop of a build (one pass per posting): counts are packed inline
-        # when no count can exceed 16 bits, which is every entry of fewer than 65,536
-        # words in its question and in its answer.
-        small = len(entry_words) < 0xFFFF
-        for term, tf in question.items():
-            row = terms.get(term)
-            if row is None:
-                row = terms[term] = (array("i"), array("I"))
-            row[0].append(doc)
-            a = answer.get(term, 0)
-            row[1].append((tf << 16) | a if small else _pack(tf, a))
-        for term, tf in answer.items():
-            if term not in question:
-                row = terms.get(term)
-                if row is None:
-                    row = terms[term] = (array("i"), array("I"))
-                row[0].append(doc)
-                row[1].append(tf if small else _pack(0, tf))
+        terms = [*question, *(t for t in answer if t not in question)]
+        ids = self._ids
+        tids = [ids.get(t, -1) for t in terms]
+        if -1 in tids:  # new terms: numbered in order of first use
+            for i, t in enumerate(terms):
+                if tids[i] == -1:
+                    tids[i] = ids[t] = len(ids)
+        self._tid.extend(tids)
+        self._doc.extend(array("i", [doc]) * len(terms))
+        # Counts are packed inline when none can exceed 16 bits: every entry of fewer
+        # than 65,536 words in its question and in its answer.
+        if len(entry_words) < 0xFFFF:
+            packed = [(question.get(t, 0) << 16) | answer.get(t, 0) for t in terms]
+        else:
+            packed = [_pack(question.get(t, 0), answer.get(t, 0)) for t in terms]
+        self._packed.extend(packed)
 
     def stats(self) -> Stats:
         n = max(self.size, 1)
@@ -173,25 +173,105 @@ class Accumulator:
             sum(self.answer_len) / n or 1.0,
         )
 
+    @property
+    def question_terms(self) -> Counter[str]:
+        """Stem counts over every question and alternate (for the FAQ's topic), from the
+        postings' question counts."""
+        if len(self._tid) >= BULK:
+            import numpy as np
+
+            tids = np.frombuffer(self._tid, dtype=np.int32)
+            asked = (np.frombuffer(self._packed, dtype=np.uint32) >> 16).astype(np.float64)
+            sums = np.bincount(tids, weights=asked, minlength=len(self._ids))
+            return Counter({t: int(sums[i]) for t, i in self._ids.items() if sums[i]})
+        found: Counter[int] = Counter()
+        for t, tfs in zip(self._tid, self._packed, strict=True):
+            if tfs >> 16:
+                found[t] += tfs >> 16
+        names = {i: t for t, i in self._ids.items()}
+        return Counter({names[i]: n for i, n in found.items()})
+
     def df(self) -> dict[str, int]:
-        return {term: len(row[0]) for term, row in self._terms.items()}
+        if len(self._tid) >= BULK:
+            import numpy as np
+
+            counts = np.bincount(np.frombuffer(self._tid, dtype=np.int32), minlength=len(self._ids))
+            return {term: int(counts[i]) for term, i in self._ids.items()}
+        found = Counter(self._tid)
+        return {term: found[i] for term, i in self._ids.items()}
 
     def postings(self, settings: Settings) -> Iterator[tuple[str, int, Postings]]:
         """Each term (in order) with its df and its postings: the ``postings_limit``
-        with the highest impact, best first. Each term's counts are dropped once its
-        postings are out, so memory shrinks as the index is written."""
+        with the highest impact, best first, ties by entry."""
         stats = self.stats()
+        if len(self._tid) >= BULK:
+            yield from self._bulk_postings(settings, stats)
+            return
         k1, b, answer_weight = settings.k1, settings.b, settings.answer_weight
         q_norm = [k1 * (1 - b + b * n / stats.avg_question_len) for n in self.question_len]
         a_norm = [k1 * (1 - b + b * n / stats.avg_answer_len) for n in self.answer_len]
-        for term in sorted(self._terms):
-            docs, packed = self._terms.pop(term)
+        positions: dict[int, list[int]] = {}
+        for i, t in enumerate(self._tid):
+            positions.setdefault(t, []).append(i)
+        for term in sorted(self._ids):
+            at = positions[self._ids[term]]
+            docs = array("i", map(self._doc.__getitem__, at))
             values = [
                 (q * (k1 + 1) / (q + q_norm[d]) if (q := tfs >> 16) else 0.0)
                 + (answer_weight * a * (k1 + 1) / (a + a_norm[d]) if (a := tfs & 0xFFFF) else 0.0)
-                for d, tfs in zip(docs, packed, strict=True)
+                for d, tfs in zip(docs, map(self._packed.__getitem__, at), strict=True)
             ]
             yield term, len(docs), _best(docs, array("f", values), settings.postings_limit)
+
+    def _bulk_postings(
+        self, settings: Settings, stats: Stats
+    ) -> Iterator[tuple[str, int, Postings]]:
+        """:meth:`postings` with numpy: the terms taken in ranges of about
+        :data:`CHUNK` postings, each range's impacts computed and sorted at once."""
+        import numpy as np
+
+        k1, b, answer_weight = settings.k1, settings.b, settings.answer_weight
+        q_norm = k1 * (1 - b + b * np.frombuffer(self.question_len) / stats.avg_question_len)
+        a_norm = k1 * (1 - b + b * np.frombuffer(self.answer_len) / stats.avg_answer_len)
+        names = sorted(self._ids)
+        rank = np.empty(len(names), dtype=np.int32)
+        rank[[self._ids[t] for t in names]] = np.arange(len(names), dtype=np.int32)
+        ranks = rank[np.frombuffer(self._tid, dtype=np.int32)]  # each posting's term, in order
+        docs_all = np.frombuffer(self._doc, dtype=np.int32)
+        packed_all = np.frombuffer(self._packed, dtype=np.uint32)
+        df = np.bincount(ranks, minlength=len(names))
+        ends = np.cumsum(df)
+        limit = settings.postings_limit
+        first = 0
+        while first < len(names):
+            start = int(ends[first - 1]) if first else 0
+            last = int(np.searchsorted(ends, start + CHUNK, side="right"))
+            last = min(max(last, first + 1), len(names))
+            at = np.flatnonzero((ranks >= first) & (ranks < last))
+            term_of, docs, packed = ranks[at], docs_all[at], packed_all[at]
+            q = (packed >> 16).astype(np.float64)
+            a = (packed & 0xFFFF).astype(np.float64)
+            asked = q * (k1 + 1) / (q + q_norm[docs])
+            answered = answer_weight * a * (k1 + 1) / (a + a_norm[docs])
+            values = (asked + answered).astype(np.float32)
+            order = np.lexsort((docs, -values, term_of))
+            docs, values = docs[order], values[order]
+            offset = 0
+            for number in range(first, last):
+                n = int(df[number])
+                kept = slice(offset, offset + min(n, limit))
+                offset += n
+                plist = Postings(
+                    array("i", docs[kept].tobytes()), array("f", values[kept].tobytes())
+                )
+                yield names[number], n, plist
+            first = last
+
+
+# Postings from which the bulk analysis pays for importing numpy (some 60 ms), and how
+# many it sorts at once (a range of terms: memory stays near the flat arrays' own).
+BULK = 200_000
+CHUNK = 4_000_000
 
 
 def _pack(question: int, answer: int) -> int:
