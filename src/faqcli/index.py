@@ -466,7 +466,7 @@ class SqliteIndex(Index):
         if not isinstance(found, list) or not all(isinstance(e, dict) for e in found):
             raise IndexDamaged(f"block {block}")
         if keep:
-            if len(self._blocks) >= 256:
+            if len(self._blocks) >= max(256, self.cache_size // BLOCK + 1):
                 self._blocks.clear()
             self._blocks[block] = found
         return found

@@ -157,10 +157,11 @@ def candidates(index: Index, weights: dict[str, float], size: int) -> list[int]:
     shares no word with the query may still mean the same ("price of delivery", "how
     much does shipping cost")."""
     approx: dict[int, float] = {}
+    get = approx.get
     for term, weight in weights.items():
         plist = index.postings(term)
         for doc, impact in zip(plist.docs, plist.impacts, strict=True):
-            approx[doc] = approx.get(doc, 0.0) + weight * impact
+            approx[doc] = get(doc, 0.0) + weight * impact
     if index.size <= index.settings.candidates:
         for doc in range(index.size):
             approx.setdefault(doc, 0.0)
@@ -206,7 +207,12 @@ def with_meaning(
     top_lexical = lexical[0].relevance
     meaning: dict[int, float] = {}
     if query_vector:
-        index.prefetch(_meaning_stems(index, lexical[: s.meaning_candidates]))
+        known = index._entry_meanings or {}
+        index.prefetch(
+            _meaning_stems(
+                index, [c for c in lexical[: s.meaning_candidates] if c.doc not in known]
+            )
+        )
         for c in lexical[: s.meaning_candidates]:
             entry_vector = index.entry_meaning(c.doc)
             meaning[c.doc] = dot(query_vector, entry_vector) if entry_vector else 0.0

@@ -66,11 +66,7 @@ def stem(word: str) -> str:
 def char_grams(text: str) -> Counter[str]:
     """Character 3- to 5-grams of the normalised words, with word boundaries marked."""
     padded = " " + " ".join(words(text)) + " "
-    grams: Counter[str] = Counter()
-    for n in (3, 4, 5):
-        for i in range(len(padded) - n + 1):
-            grams[padded[i : i + n]] += 1
-    return grams
+    return Counter([padded[i : i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)])
 
 
 def cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -79,6 +75,17 @@ def cosine(a: Counter[str], b: Counter[str]) -> float:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return dot / norm
+    dot = sum([a[k] * b[k] for k in a.keys() & b.keys()])  # the intersection, in C
+    if not dot:
+        return 0.0
+    return dot / math.sqrt(_squares(a) * _squares(b))
+
+
+def _squares(grams: Counter[str]) -> int:
+    """The sum of squares of a bag's counts (kept on it: a query's letters meet every
+    candidate's, and a candidate's come back for the next query)."""
+    found: int | None = getattr(grams, "squares", None)
+    if found is None:
+        found = sum(v * v for v in grams.values())
+        grams.squares = found  # type: ignore[attr-defined]
+    return found
