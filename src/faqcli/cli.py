@@ -384,7 +384,7 @@ def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
         return
     renderer = _renderer(o.as_json)
     answers = operations.ask_each(
-        index, _questions(), top=top, threshold=threshold, why=why, log=log
+        index, _questions(), top=top, threshold=threshold, why=why, log=log, source=_source(ctx)
     )
     for answer in answers:
         renderer.render(answer)  # batch mode exits 0 however each question went
@@ -644,8 +644,9 @@ def eval_(
     """
     tuned = _source(ctx) if tune else None
     result = operations.evaluate_queries(
-        _index(ctx), queries, threshold=threshold, fail_under=fail_under, tune=tuned
-    )
+        _index(ctx), queries, threshold=threshold, fail_under=fail_under, tune=tuned,
+        source=_source(ctx),
+    )  # fmt: skip
     _finish(result, as_json)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from faqcli import store
-from faqcli.engine import Index, rank
+from faqcli.engine import Index, Match, rank
 from faqcli.errors import FaqDataError
 from faqcli.model import id_key
 
@@ -228,11 +228,18 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
     return out
 
 
-def evaluate(index: Index, queries: Sequence[LabelledQuery], threshold: float) -> Report:
-    """Every metric of :class:`Report` for the engine on ``queries``."""
+def evaluate(
+    index: Index,
+    queries: Sequence[LabelledQuery],
+    threshold: float,
+    ranked: Sequence[Sequence[Match]] | None = None,
+) -> Report:
+    """Every metric of :class:`Report` for the engine on ``queries`` (``ranked``: each
+    query's matches, ``RANKED`` deep, when the caller has ranked them already)."""
+    if ranked is None:
+        ranked = [rank(index, q.query, limit=RANKED) for q in queries]
     results = []
-    for q in queries:
-        matches = rank(index, q.query, limit=RANKED)
+    for q, matches in zip(queries, ranked, strict=True):
         results.append((q, [m.entry.id for m in matches], matches[0].score if matches else 0.0))
     return report(results, threshold)
 

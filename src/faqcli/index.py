@@ -28,8 +28,10 @@ from __future__ import annotations
 import json
 import os
 import stat
+import struct
 import time
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -40,16 +42,18 @@ from faqcli.engine import learning
 from faqcli.engine.analysis import (
     NO_POSTINGS,
     Accumulator,
+    Counts,
     Features,
     Index,
     MemoryIndex,
     Postings,
     Stats,
-    entry_features,
     idf,
+    impacts,
 )
 from faqcli.engine.meaning import WordVectorMeaning
 from faqcli.engine.settings import DEFAULTS, Settings
+from faqcli.engine.text import char_grams
 from faqcli.errors import FaqDataError
 from faqcli.model import Entry, Faq, Negative, id_forms
 from faqcli.vectors import Vector
@@ -60,7 +64,7 @@ if TYPE_CHECKING:
 # sqlite3 and zlib are imported inside the functions that use them:
 # a small FAQ goes through ``open_index`` and never needs them.
 
-FORMAT = "8"  # change when the layout of the file or the engine's analysis changes
+FORMAT = "9"  # change when the layout of the file or the engine's analysis changes
 # Below this size, parsing the JSON and analysing it in memory (about 30 ms for
 # 64 KiB, some 300 entries) costs no more than importing sqlite3 and platformdirs and
 # opening a cache, so small FAQs are never indexed on disk.
@@ -223,6 +227,7 @@ class SqliteIndex(Index):
         self.learned_from = int(meta.get("learned_from", "0"))
         self._terms: dict[str, tuple[int, Postings | None]] = {}
         self._blocks: dict[int, list[Any]] = {}
+        self._decoded: dict[int, tuple[list[str], Counts]] = {}
         self._lengths: dict[int, list[str]] = {}
         topic = json.loads(meta["topic"])
         self._topic: Vector | None = [float(x) for x in topic] if topic else None
@@ -261,7 +266,34 @@ class SqliteIndex(Index):
         return self._damaged().entry(doc)
 
     def entry_features(self, doc: int) -> Features:
-        return entry_features(self.entry(doc), self.stats, self.settings)
+        if self._fallback is None:
+            try:
+                return impacts(self._counts(doc)[1], self.stats, self.settings)
+            except _DAMAGE:
+                pass
+        return self._damaged().entry_features(doc)
+
+    def _question_grams(self, doc: int) -> list[Counter[str]]:
+        if self._fallback is None:
+            try:
+                return [char_grams(p) for p in self._counts(doc)[0]]
+            except _DAMAGE:
+                pass
+        return self._damaged().question_grams(doc)
+
+    def _counts(self, doc: int) -> tuple[list[str], Counts]:
+        """Entry ``doc``'s phrases and counts, as the index keeps them (checked; the last
+        read are kept: a candidate's features and letters are asked for one after the
+        other)."""
+        found = self._decoded.get(doc)
+        if found is None:
+            row = self._query("SELECT data, checksum FROM counts WHERE doc = ?", (doc,))
+            if row is None or row[1] != _crc(doc, row[0]):
+                raise IndexDamaged(f"counts of entry {doc}")
+            if len(self._decoded) >= 512:
+                self._decoded.clear()
+            found = self._decoded[doc] = decode_counts(row[0])
+        return found
 
     def has_word(self, word: str) -> bool:
         if self._fallback is None:
@@ -549,6 +581,7 @@ CREATE TABLE words (word TEXT PRIMARY KEY, next_word TEXT NOT NULL,
                     checksum INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE lengths (length INTEGER PRIMARY KEY, words TEXT NOT NULL,
                       checksum INTEGER NOT NULL);
+CREATE TABLE counts (doc INTEGER PRIMARY KEY, data BLOB NOT NULL, checksum INTEGER NOT NULL);
 """
 
 
@@ -560,10 +593,13 @@ class _Writer:
         self.acc = Accumulator()
         self.ids: dict[str, int] = {}
         self._block: list[str] = []
+        self._counts: list[tuple[int, bytes, int]] = []
 
     def add(self, entry: Entry) -> None:
         doc = self.acc.size
-        self.acc.add(entry)
+        counted = self.acc.add(entry)
+        data = encode_counts(entry, counted)
+        self._counts.append((doc, data, _crc(doc, data)))
         self.ids[entry.id] = doc
         self._block.append(json.dumps(entry.to_dict(), ensure_ascii=False))
         if len(self._block) == BLOCK:
@@ -575,6 +611,8 @@ class _Writer:
         data = zlib.compress(("[" + ",".join(self._block) + "]").encode("utf-8"), 1)
         self.conn.execute("INSERT INTO blocks VALUES (?, ?, ?)", (block, data, _crc(block, data)))
         self._block = []
+        self.conn.executemany("INSERT INTO counts VALUES (?, ?, ?)", self._counts)
+        self._counts = []
 
     def finish(self, settings: Settings, title: str | None, meta: dict[str, str]) -> None:
         """Write the last block, the ids, the postings, the words and the meta."""
@@ -628,6 +666,56 @@ def _term_row(
 ) -> tuple[str, str, int, int, bytes, bytes, int]:
     head, body = _crc(term, following, df), _crc(term, docs, impacts)
     return (term, following, df, head, docs, impacts, body)
+
+
+# An entry's counts, as the index keeps them (its features are computed from them with
+# the collection's statistics, exactly as an index in memory does): the lengths of
+# the counts' parts, the question's length (words per phrase) and the answer's, the
+# size of a count (2 or 4 bytes), then the question and its alternates as JSON (for
+# their letters), the terms joined by U+001E (stems never hold it), and each term's
+# counts in the question and in the answer as unsigned numbers of that size.
+_COUNTS_HEAD = struct.Struct("<IIdIB")
+
+
+def encode_counts(entry: Entry, c: Counts) -> bytes:
+    phrases = json.dumps([entry.question, *entry.alternates], ensure_ascii=False).encode()
+    question, answer = c.question, c.answer
+    terms = [*question, *(t for t in answer if t not in question)]
+    wide = any(n > 0xFFFF for n in (*question.values(), *answer.values()))
+    code = "I" if wide else "H"
+    asked = array(code, [question.get(t, 0) for t in terms])
+    answered = array(code, [answer.get(t, 0) for t in terms])
+    joined = "\x1e".join(terms).encode()
+    head = _COUNTS_HEAD.pack(
+        len(phrases), len(joined), c.question_len, c.answer_len, asked.itemsize
+    )
+    return head + phrases + joined + asked.tobytes() + answered.tobytes()
+
+
+def decode_counts(data: bytes) -> tuple[list[str], Counts]:
+    """The phrases (question and alternates) and the counts of :func:`encode_counts`."""
+    n_phrases, n_terms, question_len, answer_len, size = _COUNTS_HEAD.unpack_from(data)
+    if size not in (2, 4):
+        raise IndexDamaged("counts")
+    code = "H" if size == 2 else "I"
+    start = _COUNTS_HEAD.size
+    phrases = json.loads(data[start : start + n_phrases])
+    start += n_phrases
+    text = data[start : start + n_terms].decode()
+    terms = text.split("\x1e") if text else []
+    start += n_terms
+    asked, answered = array(code), array(code)
+    asked.frombytes(data[start : start + size * len(terms)])
+    answered.frombytes(data[start + size * len(terms) : start + 2 * size * len(terms)])
+    if (
+        not isinstance(phrases, list)
+        or not all(isinstance(p, str) for p in phrases)
+        or len(answered) != len(terms)
+    ):
+        raise IndexDamaged("counts")
+    question = Counter({t: n for t, n in zip(terms, asked, strict=True) if n})
+    answer = Counter({t: n for t, n in zip(terms, answered, strict=True) if n})
+    return phrases, Counts(question, answer, question_len, answer_len)
 
 
 def _chained(keys: Iterable[str]) -> Iterator[tuple[str, str]]:

@@ -127,13 +127,31 @@ def ask_each(
     threshold: float | None = None,
     why: bool = False,
     log: MissLog | None = None,
+    source: store.FaqSource | None = None,
 ) -> Iterator[Answer]:
     """The answer to each question in turn (``faq ask -``), each to be shown under its
-    question; blank questions are skipped."""
-    for question in questions:
-        if question.strip():
+    question; blank questions are skipped. With ``source``, the FAQ ``index`` is of,
+    questions that arrive in bulk are spread over the machine's cores
+    (``faqcli.parallel``): the same answers, in the same order."""
+    wanted = (q for q in questions if q.strip())
+    if source is None:
+        for question in wanted:
             answer = ask(index, question, top=top, threshold=threshold, why=why, log=log)
             yield answer._replace(heading=True)
+        return
+    from faqcli import parallel
+
+    options = {"top": top, "threshold": threshold, "why": why}
+    with parallel.Workers(source) as workers:
+        for batch in parallel.batches(wanted):
+            if parallel.worth_it(index, len(batch)):
+                found = parallel.answers(workers, batch, options, log)
+            else:
+                found = (
+                    ask(index, q, top=top, threshold=threshold, why=why, log=log) for q in batch
+                )
+            for answer in found:
+                yield answer._replace(heading=True)
 
 
 def list_entries(source: store.FaqSource, *, cache: bool = True) -> EntryList:
@@ -538,11 +556,14 @@ def evaluate_queries(
     threshold: float | None = None,
     fail_under: float | None = None,
     tune: store.FaqSource | None = None,
+    source: store.FaqSource | None = None,
 ) -> Evaluation:
     """The metrics of the labelled queries in ``queries`` (JSON Lines, see
     ``faqcli.evaluate``) against the FAQ's ``index``, at ``threshold`` (else the
     FAQ's own, else faq's default). With ``tune``, the FAQ file the index was made from:
-    its threshold is set to the one these queries call for (:func:`tuned_threshold`)."""
+    its threshold is set to the one these queries call for (:func:`tuned_threshold`).
+    With ``source``, the FAQ ``index`` is of, many queries are ranked on every core
+    (``faqcli.parallel``)."""
     from faqcli import evaluate as metrics
 
     if tune is not None:
@@ -550,7 +571,13 @@ def evaluate_queries(
     ids = {index.entry(doc).id for doc in range(index.size)}
     labelled = metrics.parse_queries(store.read_text(queries), str(queries), ids)
     used = threshold_for(index, threshold)
-    report = metrics.evaluate(index, labelled, used.value)
+    ranked = None
+    if source is not None:
+        from faqcli import parallel
+
+        if parallel.worth_it(index, len(labelled)):
+            ranked = parallel.rankings(source, [q.query for q in labelled], metrics.RANKED)
+    report = metrics.evaluate(index, labelled, used.value, ranked)
     result = Evaluation(str(queries), report, fail_under, used)
     if tune is None:
         return result

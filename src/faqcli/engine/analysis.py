@@ -141,7 +141,8 @@ class Accumulator:
     def size(self) -> int:
         return len(self.question_len)
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: Entry) -> Counts:
+        """Take in the next entry; its counts (the index keeps them, for its features)."""
         c, entry_words = count(entry)
         doc = self.size
         self.question_len.append(c.question_len)
@@ -164,6 +165,7 @@ class Accumulator:
         else:
             packed = [_pack(question.get(t, 0), answer.get(t, 0)) for t in terms]
         self._packed.extend(packed)
+        return c
 
     def stats(self) -> Stats:
         n = max(self.size, 1)
