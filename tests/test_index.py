@@ -497,3 +497,87 @@ def test_the_bulk_analysis_gives_the_postings_of_the_plain_one(
     plain, bulk = analysed(10**12), analysed(0)
     assert any(n > 50 for _, n, _, _ in plain[0])
     assert plain == bulk
+
+
+def _big_faq(tmp_path: Path, n: int = 400) -> Path:
+    topics = ["parking", "refund", "password", "delivery", "invoice", "hours", "account",
+              "shipping", "returns", "warranty", "coupon", "gift card"]  # fmt: skip
+    entries = [
+        {"id": f"e{i}", "question": f"How does {topics[i % 12]} work for plan {i}?",
+         "answer": f"For plan {i}, {topics[i % 12]} works like this. " * 10,
+         **({"alternates": [f"{topics[i % 12]} on plan {i}"]} if i % 50 == 0 else {})}
+        for i in range(n)
+    ]  # fmt: skip
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"title": "Big", "entries": entries}, indent=1))
+    assert path.stat().st_size >= index.INDEX_MIN_BYTES
+    return path
+
+
+ASKED = [
+    "refund for plan 12", "how do gift cards work", "parking plan 401", "wifi password",
+    "what about the new topic", "plan 7 shipping", "coupon plan 300", "renamed entry",
+]  # fmt: skip
+
+
+def _answers(idx: object) -> list[tuple[str, float]]:
+    return [(m.entry.id, m.score) for q in ASKED for m in rank(idx, q, 3)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("write", ["add", "edit", "remove", "several"])
+def test_a_write_through_faq_updates_the_index_instead_of_rebuilding_it(
+    run: Callable[..., Result], tmp_path: Path, write: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After add, edit or remove, faq answers from the index it built and the changes
+    recorded beside it, and answers as the FAQ read afresh (--no-cache) does."""
+    from faqcli import delta
+
+    faq = _big_faq(tmp_path)
+    base = ["--faq", str(faq)]
+    assert run(*base, "ask", "refund").exit_code in (0, 1)  # builds the index
+    steps = {
+        "add": [["add", "--id", "new", "-q", "What about the new topic?", "-a", "It is new."]],
+        "edit": [
+            [
+                "edit",
+                "e12",
+                "--answer",
+                "Refunds for plan 12 are instant.",
+                "--add-alternate",
+                "renamed entry",
+            ]
+        ],
+        "remove": [["remove", "e7", "--yes"]],
+        "several": [
+            ["remove", "e3", "--yes"],
+            ["add", "-q", "Do gift cards expire?", "-a", "No."],
+            ["edit", "e300", "--question", "How does a coupon work on plan 300?"],
+            ["remove", "e0", "--yes"],
+        ],
+    }[write]
+    for step in steps:
+        assert run(*base, *step).exit_code == 0
+    assert delta.path_of(index.cache_file(faq, index.default_cache_dir())).exists()
+    monkeypatch.setattr(index, "build", lambda *a, **k: pytest.fail("rebuilt"))
+    updated = index.load(faq)
+    assert isinstance(updated, delta.Updated)
+    fresh = index.in_memory(faq, keep=False)  # as --no-cache reads it, learning included
+    assert [updated.entry(d).id for d in range(updated.size)] == [e.id for e in fresh.entries]
+    assert (updated.shift, updated.learned_from) == (fresh.shift, fresh.learned_from)
+    assert _answers(updated) == _answers(fresh)
+    listed = run(*base, "list")
+    assert listed.stdout.splitlines() == run("--no-cache", *base, "list").stdout.splitlines()
+
+
+def test_a_hand_edit_after_a_write_through_faq_is_indexed_again(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    faq = _big_faq(tmp_path)
+    base = ["--faq", str(faq)]
+    run(*base, "ask", "refund")
+    run(*base, "add", "--id", "new", "-q", "What about the new topic?", "-a", "It is new.")
+    doc = json.loads(faq.read_text())
+    doc["entries"][5]["question"] = "Where can I find the hidden lake?"
+    faq.write_text(json.dumps(doc))
+    assert run(*base, "ask", "--json", "hidden lake").stdout.count('"id": "e5"') >= 1
+    assert not isinstance(index.load(faq), __import__("faqcli.delta").delta.Updated)

@@ -25,6 +25,7 @@ memory) and the query goes on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -60,6 +61,8 @@ from faqcli.vectors import Vector
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from faqcli.delta import Updated
 
 # sqlite3 and zlib are imported inside the functions that use them:
 # a small FAQ goes through ``open_index`` and never needs them.
@@ -192,6 +195,7 @@ def _storable(key: str) -> bool:
 # (the index tests check that a sound file never falls back). An entry nested too
 # deeply to be decoded this deep in a query is answered from memory too.
 _DAMAGE = (IndexDamaged, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError)
+DAMAGE = _DAMAGE
 
 
 # -- reading -------------------------------------------------------------------------
@@ -815,12 +819,36 @@ def _change(st: os.stat_result) -> str:
 
 
 def _fresh(index: SqliteIndex, st: os.stat_result) -> bool:
-    m = index.meta
+    return _stamped(index.meta, st)
+
+
+def _stamped(m: dict[str, str], st: os.stat_result) -> bool:
+    """Whether the stamps in ``m`` (``_stamps``) are those of a file with stat ``st``."""
     return (
         m.get("source_size") == str(st.st_size)
         and m.get("source_mtime_ns") == str(st.st_mtime_ns)
         and m.get("source_change") == _change(st)
     )
+
+
+def current_for(m: dict[str, str], st: os.stat_result, digest: str) -> bool:
+    """Whether an index (or delta) whose stamps and digest are in ``m`` was made for a
+    FAQ with stat ``st`` and content ``digest``."""
+    return _stamped(m, st) or m.get("source_digest") == digest
+
+
+def stamps_of(faq_path: Path) -> dict[str, str]:
+    """The stamps of the FAQ at ``faq_path`` as it is now (after a write)."""
+    return _stamps(_stat(faq_path), time.time_ns())
+
+
+def open_cached(cache: Path, settings: Settings = DEFAULTS) -> SqliteIndex | None:
+    """The index in ``cache``, whatever FAQ it is of, or None (refusing a damaged one)."""
+
+    def refuse(damaged: SqliteIndex) -> Index:
+        raise damaged._unreadable()
+
+    return _open(cache, settings, refuse)
 
 
 # -- choosing, building and loading ----------------------------------------------------
@@ -900,7 +928,7 @@ def open_index(
     return load(source.path, progress=progress)
 
 
-def current(source: store.FaqSource, cache: bool = True) -> SqliteIndex | None:
+def current(source: store.FaqSource, cache: bool = True) -> SqliteIndex | Updated | None:
     """The FAQ's persisted index when there is one and it is current (``faq list``,
     ``show`` and ``check`` read it instead of the JSON); None otherwise. Never builds."""
     if source.bundled or not cache or _stat(source.path).st_size < INDEX_MIN_BYTES:
@@ -912,9 +940,13 @@ def current(source: store.FaqSource, cache: bool = True) -> SqliteIndex | None:
 
     path = cache_file(faq_path, cache_dir)
     index = _open(path, DEFAULTS, refuse)
-    if index is not None and _current(index, _stat(faq_path), faq_path, path):
+    st = _stat(faq_path)
+    if index is not None and _current(index, st, faq_path, path):
         return index
     if index is not None:
+        updated = _updated(index, st, faq_path, path)
+        if updated is not None:
+            return updated
         index.close()
     return None
 
@@ -1064,8 +1096,29 @@ def load(
     if index is not None:
         if _current(index, st, faq_path, cache):
             return index
+        updated = _updated(index, st, faq_path, cache)
+        if updated is not None:
+            return updated
         index.close()
     return build(faq_path, cache_dir, settings, progress).index
+
+
+def _updated(index: SqliteIndex, st: os.stat_result, faq_path: Path, cache: Path) -> Updated | None:
+    """``index`` with the changes faq's own writes made since it was built
+    (``faqcli.delta``), when the FAQ is what the last of them wrote; else None."""
+    from faqcli import delta
+
+    found = delta.read(cache, index)
+    if found is None:
+        return None
+    if not _stamped(found.stamps, st):
+        if found.digest != store.file_digest(faq_path):
+            return None  # changed since, by hand: rebuilt
+        stamps = _stamps(st, time.time_ns())
+        if stamps != found.stamps:  # old enough now to vouch for: checked once more
+            with contextlib.suppress(OSError):
+                delta.write(cache, found._replace(stamps=stamps))
+    return delta.Updated(index, found)
 
 
 def _restamp(cache: Path, stamps: dict[str, str]) -> None:

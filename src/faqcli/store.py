@@ -87,6 +87,13 @@ def file_digest(path: Path) -> str:
     return str(hasher.hexdigest())
 
 
+def digest_of(data: bytes) -> str:
+    """The content digest of a FAQ file's bytes (as ``file_digest`` computes it)."""
+    hasher = content_hasher()
+    hasher.update(data)
+    return str(hasher.hexdigest())
+
+
 def content_hasher() -> Any:
     import hashlib
 
@@ -269,8 +276,12 @@ def _lone_surrogate(text: str) -> tuple[int, int] | None:
     return high
 
 
-def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
-    """Validate an already-parsed FAQ document (a list of entries or ``{"entries": [...]}``)."""
+def from_document(
+    doc: Any, name: str, text: str | None = None, known: dict[int, Entry] | None = None
+) -> Faq:
+    """Validate an already-parsed FAQ document (a list of entries or ``{"entries": [...]}``).
+    ``known``: the entries already validated, by the identity of their raw dicts (a
+    write re-validates only the entries it replaced or added)."""
     title: str | None = None
     threshold: float | None = None
     negatives: tuple[Negative, ...] = ()
@@ -296,7 +307,9 @@ def from_document(doc: Any, name: str, text: str | None = None) -> Faq:
     entries: list[Entry] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(raw_entries, start=1):
-        entry = _entry(raw, number, name, text)
+        entry = known.get(id(raw)) if known else None
+        if entry is None:
+            entry = _entry(raw, number, name, text)
         key = id_key(entry.id)
         if entry.id and key in seen:
             where = _where(name, text, number, entry.id)
@@ -564,7 +577,7 @@ def detect_layout(text: str) -> Layout:
             indent = len(lead) if set(lead) == {" "} else lead
             break
     escaped = re.search(r"\\u[0-9a-fA-F]{4}", text) is not None
-    has_raw_non_ascii = any(ord(c) > 127 for c in text)
+    has_raw_non_ascii = not text.isascii()
     return Layout(
         indent=indent,
         trailing_newline=text.endswith("\n"),
@@ -689,24 +702,41 @@ def editing(source: FaqSource) -> Iterator[dict[str, Any]]:
     form, every entry with its id; a bare list is written back as a bare list, unless a
     field was added beside the entries (a threshold, negatives): then as an object.
     Unknown fields and key order are kept because the raw JSON is edited, not rebuilt
-    from entries.
+    from entries. The caller replaces, adds or removes raw entries, never changes one in
+    place: only those it replaced or added are validated again.
     """
     check_writable(source)
     path = source.path
     with _locked(path) as target:
-        text = read_text(target, shown=path)
+        read_stat = _stat_or_none(target)
+        data = read_bytes(target, shown=path)
+        text = decode_text(data, str(path))
         raw = decode(text, str(path))
         faq = from_document(raw, str(path), text)  # refuse to edit a file already invalid
         bare = isinstance(raw, list)
         doc: dict[str, Any] = {"entries": raw} if bare else raw
         doc["entries"] = _with_ids(doc["entries"], faq)
+        known = {id(r): e for r, e in zip(doc["entries"], faq.entries, strict=True)}
         yield doc
         bare = bare and set(doc) == {"entries"}  # a field added: the object form keeps it
-        checked = from_document(doc["entries"] if bare else doc, str(path))
+        checked = from_document(doc["entries"] if bare else doc, str(path), known=known)
         doc["entries"] = _with_ids(doc["entries"], checked)
         out: Any = doc["entries"] if bare else doc
         atomic.remove_leftovers(target, _temp_prefix(target))  # locked: no writer is live
-        write_atomic(target, dump(out, detect_layout(text)), shown=path)
+        written = dump(out, detect_layout(text))
+        write_atomic(target, written, shown=path)
+        if read_stat is not None:
+            from faqcli import delta
+
+            # Still locked: the index is kept current for what was just written.
+            delta.recorded(target, faq, data, read_stat, checked, written.encode("utf-8"))
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None  # reading it will say why
 
 
 def _with_ids(raw_entries: list[Any], faq: Faq) -> list[Any]:
