@@ -20,7 +20,6 @@ import argparse
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from faqcli.engine import DEFAULTS, MemoryIndex, Settings, learning
@@ -62,7 +61,7 @@ def with_alternates(
     out = []
     for e in entries:
         added = tuple(q.query for q in learn.get(e.id, [])[:k])
-        out.append(replace(e, alternates=e.alternates + added))
+        out.append(e.replace(alternates=e.alternates + added))
     return out
 
 

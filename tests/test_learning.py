@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import pytest
 
@@ -19,7 +18,7 @@ ENTRIES = [
 
 
 def test_no_labelled_question_no_shift() -> None:
-    index = MemoryIndex([replace(e, alternates=()) for e in ENTRIES])
+    index = MemoryIndex([e.replace(alternates=()) for e in ENTRIES])
     assert learn(index) == (0.0, 0)
 
 
@@ -40,7 +39,7 @@ def test_the_shift_fits_the_outcomes_pulled_towards_zero_by_the_prior() -> None:
 def test_an_alternate_is_ranked_against_the_faq_without_it() -> None:
     """The Revised view ranks as an index rebuilt without that alternate would."""
     base = MemoryIndex(ENTRIES)
-    without = replace(ENTRIES[0], alternates=("can I pay by card",))
+    without = ENTRIES[0].replace(alternates=("can I pay by card",))
     rebuilt = MemoryIndex([without, *ENTRIES[1:]])
     view = Revised(base, 0, without)
     for query in ("payment methods", "how can I pay", "refund", "opening hours please"):

@@ -287,3 +287,24 @@ def test_a_markdown_comment_with_a_null_id_is_an_entry_without_one(
     for dry_run in (True, False):
         imported = operations.import_entries(source, text, "in.md", Format.MD, dry_run=dry_run)
         assert imported.added == ("question-number-1", "question-number-2")
+
+
+@pytest.mark.parametrize("value", [None, "", "relative/path", "/abs/data"])
+def test_the_user_folders_are_where_platformdirs_would_put_them(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    """On Linux faq reads the XDG folders from the environment itself (platformdirs is
+    slow to import): the same folders."""
+    import platformdirs
+
+    from faqcli import index
+
+    if not store.XDG:
+        pytest.skip("platformdirs is asked on this system")
+    for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        if value is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, value)
+    assert store.user_data_dir() == platformdirs.user_data_path("faq", appauthor=False)
+    assert index.default_cache_dir() == platformdirs.user_cache_path("faq", appauthor=False)

@@ -189,3 +189,23 @@ def test_scores_keep_their_numbers_and_lose_their_colour_under_no_color() -> Non
     for number in ("score 50", "score 20", "score 9"):
         assert number in text
     assert GREEN not in text and YELLOW not in text
+
+
+def test_an_entry_is_immutable_compared_without_its_extra_fields_and_picklable() -> None:
+    import pickle
+
+    from faqcli.model import Entry
+
+    a = Entry("pay", "How do I pay?", "By card.", ("payment",), ("billing",), {"x": 1})
+    b = Entry("pay", "How do I pay?", "By card.", ("payment",), ("billing",), {"x": 2})
+    assert a == b and hash(a) == hash(b) and a.extra != b.extra
+    assert a != a.replace(answer="In cash.")
+    assert a.replace(tags=()).tags == () and a.tags == ("billing",)
+    with pytest.raises(AttributeError):
+        a.answer = "changed"  # type: ignore[misc]
+    back = pickle.loads(pickle.dumps(a))
+    assert back == a and back.extra == {"x": 1}
+    assert (
+        Entry("a", "q", "r").extra == {}
+        and Entry("a", "q", "r").extra is not Entry("a", "q", "r").extra
+    )

@@ -111,6 +111,9 @@ class BuildReport(Protocol):
 
 
 def default_cache_dir() -> Path:
+    """faq's folder in the user cache folder (e.g. ``~/.cache/faq``)."""
+    if store.XDG:
+        return store.xdg_folder("XDG_CACHE_HOME", "~/.cache")
     from platformdirs import user_cache_path
 
     return user_cache_path("faq", appauthor=False)

@@ -3,21 +3,66 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
 class Entry:
-    """One question and its answer. ``alternates`` are other phrasings of the question."""
+    """One question and its answer. ``alternates`` are other phrasings of the question.
 
+    Immutable, compared and hashed by everything but ``extra``: the fields of the file
+    that faq does not know, kept so that a rewrite loses nothing. A slotted class rather
+    than a dataclass: defining dataclasses costs milliseconds of every ``faq ask``."""
+
+    __slots__ = ("alternates", "answer", "extra", "id", "question", "tags")
     id: str
     question: str
     answer: str
-    alternates: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    # Fields of the file that faq does not know, kept so that a rewrite loses nothing.
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    alternates: tuple[str, ...]
+    tags: tuple[str, ...]
+    extra: dict[str, Any]
+
+    def __init__(
+        self,
+        id: str,
+        question: str,
+        answer: str,
+        alternates: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        init = object.__setattr__
+        init(self, "id", id)
+        init(self, "question", question)
+        init(self, "answer", answer)
+        init(self, "alternates", alternates)
+        init(self, "tags", tags)
+        init(self, "extra", {} if extra is None else extra)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: an Entry does not change")
+
+    def _key(self) -> tuple[str, str, str, tuple[str, ...], tuple[str, ...]]:
+        return (self.id, self.question, self.answer, self.alternates, self.tags)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Entry) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in (*Entry._FIELDS, "extra"))
+        return f"Entry({fields})"
+
+    def __reduce__(self) -> tuple[type[Entry], tuple[Any, ...]]:
+        return Entry, (*self._key(), self.extra)
+
+    _FIELDS = ("id", "question", "answer", "alternates", "tags")
+
+    def replace(self, **changes: Any) -> Entry:
+        """This entry with some fields changed (as ``dataclasses.replace``)."""
+        fields = {k: getattr(self, k) for k in (*Entry._FIELDS, "extra")}
+        return Entry(**{**fields, **changes})
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entry:
@@ -54,8 +99,7 @@ def id_forms(value: str) -> list[str]:
     return list(dict.fromkeys([value, id_key(value), unicodedata.normalize("NFD", value)]))
 
 
-@dataclass(frozen=True)
-class Negative:
+class Negative(NamedTuple):
     """A question the FAQ's author says is not answered: by ``entry`` (marked wrong in
     ``faq review``), or by no entry at all (``entry`` None: off-topic)."""
 
@@ -66,8 +110,7 @@ class Negative:
         return {"question": self.question, "entry": self.entry}
 
 
-@dataclass(frozen=True)
-class Faq:
+class Faq(NamedTuple):
     """A FAQ document: an optional title and its entries, in file order; its own
     threshold (``faq eval --tune``) and the questions marked as not answered."""
 

@@ -17,7 +17,6 @@ Pure of I/O: the log is read, and decisions are written, by ``faqcli.operations`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 from faqcli.engine import Index, Match, rank
@@ -104,7 +103,7 @@ def consequence(
     entry = index.entry(doc)
     wordings = [p.question for p in g.phrasings[:COMMAND_WORDINGS]]
     added = tuple(w for w in wordings if w not in entry.alternates)
-    revised = Revised(index, doc, replace(entry, alternates=entry.alternates + added))
+    revised = Revised(index, doc, entry.replace(alternates=entry.alternates + added))
     own = {wording(p.question) for p in g.phrasings}
     reach = {stem(w) for text in wordings for w in content_words(text)}
     changes = []

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,9 +42,27 @@ def bundled_path() -> Path:
 def user_data_dir() -> Path:
     """faq's folder in the user data folder (e.g. ``~/.local/share/faq``): the user's
     own FAQ, the interactive history, the unanswered-question logs, kept edits."""
+    if XDG:
+        return xdg_folder("XDG_DATA_HOME", "~/.local/share")
     from platformdirs import user_data_path
 
     return user_data_path("faq", appauthor=False)
+
+
+# Linux and the BSDs keep a user's folders where the XDG base directory specification
+# says: read here from the environment (platformdirs, which does the same, costs some
+# milliseconds to import on every faq ask); macOS and Windows ask platformdirs.
+XDG = not sys.platform.startswith(("darwin", "win", "cygwin", "emscripten", "wasi"))
+
+
+def xdg_folder(variable: str, default: str) -> Path:
+    """faq's folder under the XDG base directory ``$variable`` (when it holds an
+    absolute path: a relative one is to be ignored, says the specification), else under
+    ``default``."""
+    base = os.environ.get(variable, "")
+    if not os.path.isabs(base):
+        base = os.path.expanduser(default)
+    return Path(base) / "faq"
 
 
 def user_faq_path() -> Path:

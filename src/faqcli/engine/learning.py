@@ -24,7 +24,6 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 from faqcli.engine.analysis import NO_POSTINGS, Features, Index, Postings, entry_features
@@ -74,7 +73,7 @@ def outcomes(index: Index, negatives: Sequence[Negative] = ()) -> Iterator[Outco
         if kind == "alternate":
             entry = index.entry(where)
             question = entry.alternates[i]
-            without = replace(entry, alternates=entry.alternates[:i] + entry.alternates[i + 1 :])
+            without = entry.replace(alternates=entry.alternates[:i] + entry.alternates[i + 1 :])
             found = assess(Revised(index, where, without), question, 2)
             if found is not None:
                 right = index.entry(found.top).id == entry.id
