@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from faqcli.engine.meaning import Meaning, QueryWords, WordVectorMeaning, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
@@ -134,7 +134,7 @@ class Accumulator:
         self.words: set[str] = set()
         self._ids: dict[str, int] = {}  # term -> its number, in order of first use
         self._tid = array("i")
-        self._doc = array("i")
+        self._ends = array("q")  # per entry: where its postings end in the flat arrays
         self._packed = array("I")
 
     @property
@@ -144,7 +144,6 @@ class Accumulator:
     def add(self, entry: Entry) -> Counts:
         """Take in the next entry; its counts (the index keeps them, for its features)."""
         c, entry_words = count(entry)
-        doc = self.size
         self.question_len.append(c.question_len)
         self.answer_len.append(c.answer_len)
         self.words.update(entry_words)
@@ -157,7 +156,7 @@ class Accumulator:
                 if tids[i] == -1:
                     tids[i] = ids[t] = len(ids)
         self._tid.extend(tids)
-        self._doc.extend(array("i", [doc]) * len(terms))
+        self._ends.append(len(self._tid))
         # Counts are packed inline when none can exceed 16 bits: every entry of fewer
         # than 65,536 words in its question and in its answer.
         if len(entry_words) < 0xFFFF:
@@ -180,11 +179,7 @@ class Accumulator:
         """Stem counts over every question and alternate (for the FAQ's topic), from the
         postings' question counts."""
         if len(self._tid) >= BULK:
-            import numpy as np
-
-            tids = np.frombuffer(self._tid, dtype=np.int32)
-            asked = (np.frombuffer(self._packed, dtype=np.uint32) >> 16).astype(np.float64)
-            sums = np.bincount(tids, weights=asked, minlength=len(self._ids))
+            sums = self._bulk_count(weighted=True)
             return Counter({t: int(sums[i]) for t, i in self._ids.items() if sums[i]})
         found: Counter[int] = Counter()
         for t, tfs in zip(self._tid, self._packed, strict=True):
@@ -195,12 +190,24 @@ class Accumulator:
 
     def df(self) -> dict[str, int]:
         if len(self._tid) >= BULK:
-            import numpy as np
-
-            counts = np.bincount(np.frombuffer(self._tid, dtype=np.int32), minlength=len(self._ids))
+            counts = self._bulk_count(weighted=False)
             return {term: int(counts[i]) for term, i in self._ids.items()}
         found = Counter(self._tid)
         return {term: found[i] for term, i in self._ids.items()}
+
+    def _bulk_count(self, weighted: bool) -> Any:
+        """Per term number: its postings, or (``weighted``) its count in the questions,
+        summed a range of postings at a time (numpy widens what it counts to 64 bits)."""
+        import numpy as np
+
+        tids = np.frombuffer(self._tid, dtype=np.int32)
+        packed = np.frombuffer(self._packed, dtype=np.uint32)
+        total = np.zeros(len(self._ids), dtype=np.float64 if weighted else np.int64)
+        for start in range(0, len(tids), CHUNK):
+            part = slice(start, start + CHUNK)
+            weights = (packed[part] >> 16).astype(np.float64) if weighted else None
+            total += np.bincount(tids[part], weights=weights, minlength=len(self._ids))
+        return total
 
     def postings(self, settings: Settings) -> Iterator[tuple[str, int, Postings]]:
         """Each term (in order) with its df and its postings: the ``postings_limit``
@@ -215,9 +222,12 @@ class Accumulator:
         positions: dict[int, list[int]] = {}
         for i, t in enumerate(self._tid):
             positions.setdefault(t, []).append(i)
+        doc_of: list[int] = []  # each posting's entry
+        for d, end in enumerate(self._ends):
+            doc_of.extend([d] * (end - len(doc_of)))
         for term in sorted(self._ids):
             at = positions[self._ids[term]]
-            docs = array("i", map(self._doc.__getitem__, at))
+            docs = array("i", map(doc_of.__getitem__, at))
             values = [
                 (q * (k1 + 1) / (q + q_norm[d]) if (q := tfs >> 16) else 0.0)
                 + (answer_weight * a * (k1 + 1) / (a + a_norm[d]) if (a := tfs & 0xFFFF) else 0.0)
@@ -239,9 +249,11 @@ class Accumulator:
         rank = np.empty(len(names), dtype=np.int32)
         rank[[self._ids[t] for t in names]] = np.arange(len(names), dtype=np.int32)
         ranks = rank[np.frombuffer(self._tid, dtype=np.int32)]  # each posting's term, in order
-        docs_all = np.frombuffer(self._doc, dtype=np.int32)
+        entry_ends = np.frombuffer(self._ends, dtype=np.int64)
         packed_all = np.frombuffer(self._packed, dtype=np.uint32)
-        df = np.bincount(ranks, minlength=len(names))
+        df = np.zeros(len(names), dtype=np.int64)
+        for start in range(0, len(ranks), CHUNK):
+            df += np.bincount(ranks[start : start + CHUNK], minlength=len(names))
         ends = np.cumsum(df)
         limit = settings.postings_limit
         first = 0
@@ -249,13 +261,19 @@ class Accumulator:
             start = int(ends[first - 1]) if first else 0
             last = int(np.searchsorted(ends, start + CHUNK, side="right"))
             last = min(max(last, first + 1), len(names))
-            at = np.flatnonzero((ranks >= first) & (ranks < last))
-            term_of, docs, packed = ranks[at], docs_all[at], packed_all[at]
+            inside = ranks >= first
+            np.logical_and(inside, ranks < last, out=inside)
+            at = np.flatnonzero(inside)
+            del inside
+            term_of, packed = ranks[at], packed_all[at]
+            docs = np.searchsorted(entry_ends, at, side="right").astype(np.int32)  # whose
+            del at
             q = (packed >> 16).astype(np.float64)
             a = (packed & 0xFFFF).astype(np.float64)
-            asked = q * (k1 + 1) / (q + q_norm[docs])
-            answered = answer_weight * a * (k1 + 1) / (a + a_norm[docs])
-            values = (asked + answered).astype(np.float32)
+            del packed
+            values = _impacts(q, q_norm[docs], k1, 1.0)
+            values += _impacts(a, a_norm[docs], k1, answer_weight)
+            values = values.astype(np.float32)
             order = np.lexsort((docs, -values, term_of))
             docs, values = docs[order], values[order]
             offset = 0
@@ -270,10 +288,22 @@ class Accumulator:
             first = last
 
 
+def _impacts(tf: Any, norm: Any, k1: float, weight: float) -> Any:
+    """BM25's term-frequency part, ``weight x tf x (k1 + 1) / (tf + norm)``, as the plain
+    Python path computes it (the same operations in the same order), with one
+    temporary array less: ``norm`` is overwritten."""
+    import numpy as np
+
+    top = weight * tf if weight != 1.0 else tf.copy()
+    top *= k1 + 1
+    norm += tf
+    return np.divide(top, norm, out=norm)
+
+
 # Postings from which the bulk analysis pays for importing numpy (some 60 ms), and how
 # many it sorts at once (a range of terms: memory stays near the flat arrays' own).
 BULK = 200_000
-CHUNK = 4_000_000
+CHUNK = 2_000_000
 
 
 def _pack(question: int, answer: int) -> int:
