@@ -308,3 +308,22 @@ def test_the_user_folders_are_where_platformdirs_would_put_them(
             monkeypatch.setenv(variable, value)
     assert store.user_data_dir() == platformdirs.user_data_path("faq", appauthor=False)
     assert index.default_cache_dir() == platformdirs.user_cache_path("faq", appauthor=False)
+
+
+def test_check_finds_near_duplicate_entries_once(run: Run, write_faq: Any) -> None:
+    """ "How do I pay my invoice?" and "How can I pay an invoice?" take each other's
+    askers (why `faq ask how do I pay` abstains); "When is the office open?" and "Where
+    is the office?" come next for each other too, but differ by "open"."""
+    entries = [
+        ("pay", "How do I pay my invoice?", "By card, cash or transfer."),
+        ("pay2", "How can I pay an invoice?", "By bank transfer only."),
+        ("hours", "When is the office open?", "Monday to Friday, 9 to 5."),
+        ("where", "Where is the office?", "At 12 Harbour Street, upstairs."),
+    ]
+    path = write_faq({"entries": [{"id": i, "question": q, "answer": a} for i, q, a in entries]})
+    result = run("--faq", str(path), "check", "--json")
+    assert result.exit_code == ExitCode.NO_MATCH
+    near = [f for f in json.loads(result.stdout) if f["kind"] == "near-duplicate"]
+    assert [f["id"] for f in near] == ["pay"]
+    assert "pay2 'How can I pay an invoice?' ask the same thing" in near[0]["message"]
+    assert "merge them" in near[0]["message"]
