@@ -497,7 +497,7 @@ def eval_(
     QUERIES.jsonl has one JSON object per line with exactly two keys: "query" (what a
     user would type) and "expected" (the id of the entry that answers it, or null when
     the FAQ does not: faq should abstain). Blank lines are skipped; any other key, a
-    missing "query" or an unknown id is an error naming the line (exit 3).
+    missing "query" or "expected" or an unknown id is an error naming the line (exit 3).
 
     Example line:  {"query": "how do I pay", "expected": "payment"}
     """
@@ -575,7 +575,7 @@ def _read_field(value: str | None, name: str) -> str:
         if not sys.stdin.isatty():
             raise UsageError(f"--{name} is required")
         value = str(typer.prompt(name.capitalize()))
-    if not value.strip():
+    if store.blank(value):
         raise UsageError(f"the {name} is empty")
     return _utf8(value, f"--{name}")
 

@@ -188,7 +188,7 @@ def add(
     asks (the same once normalised, as ``faq import`` finds duplicates) is refused,
     naming that entry, unless ``force``."""
     for name, value in (("question", question), ("answer", answer)):
-        if not value.strip():
+        if store.blank(value):
             raise UsageError(f"the {name} is empty")
     if entry_id is not None and (problem := store.id_problem(entry_id)):
         raise UsageError(f"--id {entry_id!r}: {problem}")

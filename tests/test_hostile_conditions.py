@@ -1,0 +1,143 @@
+"""Hostile conditions, round three (issue 22): one test or more per defect, each failing
+before its fix. Conditions that only a real process shows (a full disk, an output
+encoding, a huge COLUMNS, a signal at start-up) are run through ``python -m faqcli``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import Result
+
+from faqcli.editor import command as editor_command
+from faqcli.errors import ExitCode
+
+from .conftest import SMALL_FAQ
+
+Run = Callable[..., Result]
+
+
+# --- 15. the lock path is a folder -------------------------------------------------
+
+
+def test_a_lock_path_that_is_a_folder_is_named_not_the_faq(run: Run, small_faq: Path) -> None:
+    lock = Path(f"{small_faq}.lock")
+    lock.mkdir()
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "add", "-q", "A new question?", "-a", "A.")
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr == f"faq: {lock}: cannot lock {small_faq} with it: is a directory\n"
+    assert small_faq.read_bytes() == before
+
+
+# --- 16. a blank EDITOR -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("visual", "editor", "chosen"),
+    [("   ", "   ", "vi"), ("", "\t", "vi"), (" ", "nano -w", "nano -w"), ("ed", " ", "ed")],
+)
+def test_a_blank_editor_variable_is_unset(
+    monkeypatch: pytest.MonkeyPatch, visual: str, editor: str, chosen: str
+) -> None:
+    """EDITOR='   ' ran the entry's temporary file as the program."""
+    monkeypatch.setenv("VISUAL", visual)
+    monkeypatch.setenv("EDITOR", editor)
+    assert editor_command() == chosen
+
+
+# --- 17. a Markdown faq comment that is not an object ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "comment", ["<!-- faq: [[[1]]] -->", '<!-- faq: "id" -->', "<!-- faq: {bad json} -->",
+                "<!-- faq: 3 -->", '<!-- faq: {"id": "x"}'],
+)  # fmt: skip
+def test_a_faq_comment_that_is_not_an_object_is_refused_with_its_line(
+    run: Run, small_faq: Path, tmp_path: Path, comment: str
+) -> None:
+    md = tmp_path / "in.md"
+    md.write_text(f"## How do I bake bread?\n{comment}\n\nWith flour.\n", encoding="utf-8")
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "import", str(md))
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr.startswith(f"faq: {md}:2: ")
+    assert "faq comment" in result.stderr
+    assert small_faq.read_bytes() == before
+
+
+# --- also noticed: imports that dropped text silently ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("in.csv", "question,answer,question\nWhy?,Because.,How?\n",
+         "in.csv:1: the header names 'question' twice"),
+        ("in.md", "# Title\n\nSome notes here.\n\n## Why?\n\nBecause.\n",
+         "in.md:3: text before the first '## ' heading would be lost; "
+         "put it under a question or remove it"),
+    ],
+)  # fmt: skip
+def test_an_import_that_would_drop_text_is_refused_with_its_line(
+    run: Run, small_faq: Path, tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run("--faq", str(small_faq), "import", str(path))
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr == f"faq: {tmp_path}/{message}\n"
+
+
+def test_a_markdown_title_and_blank_lines_before_the_first_question_are_no_text(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    """What faq's own export writes above the first question imports as it did."""
+    path = tmp_path / "in.md"
+    path.write_text("\n# Support desk\n\n## Why is the sky blue?\n\nScattering.\n")
+    result = run("--faq", str(small_faq), "import", str(path))
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stdout == "added 1 entry, skipped 0 duplicates\n"
+
+
+# --- 8. invisible look-alike ids; also noticed: a question of zero-width characters ----
+
+
+@pytest.mark.parametrize("invisible", ["\ufe0f", "\u034f", "\u17b4", "\u3164", "\u115f", "\u2800"])
+def test_an_id_with_an_invisible_character_is_bad_data(
+    run: Run, write_faq: Any, invisible: str
+) -> None:
+    """pay, pay+U+FE0F, pay+U+034F... were six entries listed as six "pay"."""
+    entries = [
+        {"id": "pay", "question": "How do I pay?", "answer": "By card."},
+        {"id": f"pay{invisible}", "question": "Can I pay later?", "answer": "No."},
+    ]
+    path = write_faq({"entries": entries})
+    result = run("--faq", str(path), "list")
+    assert result.exit_code == ExitCode.DATA
+    code = f"U+{ord(invisible):04X}"
+    assert result.stderr.endswith(
+        f": entry 2: field 'id' holds an invisible character ({code}); "
+        "an id must be printable text\n"
+    )
+    added = run("--faq", str(write_faq(SMALL_FAQ, "b.json")), "add", "--id", f"x{invisible}",
+                "-q", "A new question?", "-a", "A.")  # fmt: skip
+    assert added.exit_code == ExitCode.USAGE
+    assert f"holds an invisible character ({code})" in added.stderr
+
+
+def test_a_question_of_zero_width_characters_is_blank(run: Run, write_faq: Any) -> None:
+    invisible = "\u200b\u2060\ufeff \u200d"
+    path = write_faq({"entries": [{"id": "z", "question": invisible, "answer": "A."}]})
+    result = run("--faq", str(path), "list")
+    assert result.exit_code == ExitCode.DATA
+    assert result.stderr.endswith(": entry 1 (id 'z'): field 'question' is blank\n")
+    good = write_faq(SMALL_FAQ, "good.json")
+    before = good.read_bytes()
+    for args in (("-q", invisible, "-a", "A."), ("-q", "Is this blank?", "-a", invisible)):
+        added = run("--faq", str(good), "add", *args)
+        assert added.exit_code == ExitCode.USAGE
+        assert added.stderr in ("faq: the question is empty\n", "faq: the answer is empty\n")
+    assert good.read_bytes() == before
