@@ -4,6 +4,9 @@ encoding, a huge COLUMNS, a signal at start-up) are run through ``python -m faqc
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,9 @@ from typer.testing import Result
 from faqcli.editor import command as editor_command
 from faqcli.errors import ExitCode
 
+from . import unprivileged
 from .conftest import SMALL_FAQ
+from .terminal import faq_env
 
 Run = Callable[..., Result]
 
@@ -141,3 +146,65 @@ def test_a_question_of_zero_width_characters_is_blank(run: Run, write_faq: Any) 
         assert added.exit_code == ExitCode.USAGE
         assert added.stderr in ("faq: the question is empty\n", "faq: the answer is empty\n")
     assert good.read_bytes() == before
+
+
+# --- 4. a data folder that cannot be searched ------------------------------------------
+
+
+def test_a_data_folder_that_cannot_be_searched_is_named_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """Every command on the default FAQ ended in a PermissionError traceback from
+    Path.is_file (run without root's override, see tests/unprivileged.py)."""
+    env = faq_env(tmp_path)
+    folder = tmp_path / "xdg-data" / "faq"
+    folder.mkdir(parents=True)
+    (folder / "faq.json").write_text(json.dumps(SMALL_FAQ), encoding="utf-8")
+    folder.chmod(0)
+    try:
+        for args in (["list"], ["ask", "reset my password"], ["show", "refund"], ["misses"]):
+            result = unprivileged.run([sys.executable, "-m", "faqcli", *args], env=env)
+            assert result.returncode == ExitCode.DATA, (args, result.stderr)
+            assert result.stdout == ""
+            assert result.stderr.startswith(f"faq: {folder}/")
+            assert result.stderr.endswith(": permission denied\n")
+        where = unprivileged.run([sys.executable, "-m", "faqcli", "where"], env=env)
+        assert where.returncode == ExitCode.OK
+        assert where.stdout == f"{folder}/faq.json\tyour own FAQ (its folder cannot be searched)\n"
+        assert where.stderr == ""  # not said to be missing: it cannot be told
+    finally:
+        folder.chmod(0o755)
+
+
+# --- 3. a damaged index in a cache folder that cannot be written ----------------------
+
+
+def test_a_damaged_index_that_cannot_be_removed_reads_the_faq_itself(tmp_path: Path) -> None:
+    """list, check and show ended in a traceback from unlink when the damaged index
+    could not be removed (a read-only cache); now they read the FAQ itself."""
+    import sqlite3
+
+    from faqcli import index
+
+    from .test_index import make_faq
+
+    faq = make_faq(tmp_path / "faq.json", n=300)
+    env = faq_env(tmp_path)
+    command = [sys.executable, "-m", "faqcli", "--faq", str(faq)]
+    built = subprocess.run([*command, "index"], env=env, capture_output=True, check=False)
+    assert built.returncode == ExitCode.OK, built.stderr
+    cache = index.cache_file(faq, tmp_path / "xdg-cache" / "faq")
+    with sqlite3.connect(cache) as conn:  # damage the entries of the second block
+        conn.execute("UPDATE blocks SET entries = zeroblob(length(entries)) WHERE block = 1")
+    damaged = cache.read_bytes()
+    cache.parent.chmod(0o555)
+    try:
+        for args in (["list"], ["check"], ["show", "e40"]):
+            result = unprivileged.run([*command, *args], env=env)
+            whole = unprivileged.run([*command, "--no-cache", *args], env=env)
+            assert "Traceback" not in result.stderr, result.stderr
+            assert (result.returncode, result.stdout) == (whole.returncode, whole.stdout), args
+            assert result.stdout
+    finally:
+        cache.parent.chmod(0o755)
+    assert cache.read_bytes() == damaged  # it could not be removed, and was not

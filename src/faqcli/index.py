@@ -25,6 +25,7 @@ memory) and the query goes on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -328,9 +329,12 @@ class SqliteIndex(Index):
             raise self._unreadable() from None
 
     def _unreadable(self) -> IndexUnreadable:
+        """The error to raise once this file is found damaged; the file is removed, when
+        the cache folder lets it be (read-only, the caller reads the FAQ itself)."""
         self.close()
         if self.path is not None:
-            self.path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
         source = self.meta.get("source", "the FAQ")
         return IndexUnreadable(
             f"{source}: its index was found damaged and is removed; run the command again"

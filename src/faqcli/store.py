@@ -60,8 +60,11 @@ def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None)
     if env.get(ENV_VAR):
         return FaqSource(Path(env[ENV_VAR]), f"{ENV_VAR} environment variable")
     own = user_faq_path()
-    if own.is_file():
-        return FaqSource(own, "your own FAQ (created by faq init)")
+    try:
+        if own.is_file():
+            return FaqSource(own, "your own FAQ (created by faq init)")
+    except OSError:  # its folder cannot be searched: reading it says so, naming it
+        return FaqSource(own, "your own FAQ (its folder cannot be searched)")
     return FaqSource(bundled_path(), "bundled default (read-only)", bundled=True)
 
 
