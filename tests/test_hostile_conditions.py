@@ -5,6 +5,7 @@ encoding, a huge COLUMNS, a signal at start-up) are run through ``python -m faqc
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -208,3 +209,58 @@ def test_a_damaged_index_that_cannot_be_removed_reads_the_faq_itself(tmp_path: P
     finally:
         cache.parent.chmod(0o755)
     assert cache.read_bytes() == damaged  # it could not be removed, and was not
+
+
+# --- 11. Ctrl-C while faq starts -------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# A Ctrl-C at the moment a given module starts to be imported, then faq started as the
+# console script (the entry point pyproject.toml names) or as python -m faqcli.
+_INTERRUPTED_START = """
+import importlib, os, re, runpy, signal, sys
+target, start = sys.argv[1], sys.argv[2]
+sys.argv = ["faq", *sys.argv[3:]]
+
+class Interrupt:
+    def find_spec(self, name, path=None, module=None):
+        if name == target:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+if start == "-m":
+    runpy.run_module("faqcli", run_name="__main__", alter_sys=True)
+else:
+    module, _, function = start.partition(":")
+    sys.exit(getattr(importlib.import_module(module), function)())
+"""
+
+
+def console_script() -> str:
+    """The ``faq`` entry point, as pyproject.toml declares it."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'^faq = "([\w.]+:\w+)"$', text, re.MULTILINE)
+    assert found is not None
+    return found.group(1)
+
+
+def interrupted_start(tmp_path: Path, module: str, start: str) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "interrupted.py"
+    script.write_text(_INTERRUPTED_START, encoding="utf-8")
+    args = [sys.executable, str(script), module, start, "--faq", str(tmp_path / "x.json"), "list"]
+    return subprocess.run(
+        args, env=faq_env(tmp_path), capture_output=True, text=True, check=False, timeout=60
+    )
+
+
+@pytest.mark.parametrize("module", ["faqcli.cli", "click", "typer", "faqcli.engine"])
+@pytest.mark.parametrize("start", ["script", "-m"])
+def test_ctrl_c_while_faq_imports_exits_130_without_a_traceback(
+    tmp_path: Path, module: str, start: str
+) -> None:
+    """A Ctrl-C in the first ~90 ms printed a KeyboardInterrupt traceback raised from an
+    import: the console script imported the whole command line before any handler."""
+    result = interrupted_start(tmp_path, module, console_script() if start == "script" else "-m")
+    assert result.returncode == ExitCode.INTERRUPTED, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == ""
