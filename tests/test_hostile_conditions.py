@@ -4,6 +4,7 @@ encoding, a huge COLUMNS, a signal at start-up) are run through ``python -m faqc
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -13,10 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import Result
 
+from faqcli.cli import MAX_COLUMNS
 from faqcli.editor import command as editor_command
 from faqcli.errors import ExitCode
+from faqcli.model import Entry
+from faqcli.render import RichRenderer
+from faqcli.results import EntryShown
 
 from . import unprivileged
 from .conftest import SMALL_FAQ
@@ -264,3 +270,136 @@ def test_ctrl_c_while_faq_imports_exits_130_without_a_traceback(
     assert result.returncode == ExitCode.INTERRUPTED, result.stderr
     assert result.stderr == ""
     assert result.stdout == ""
+
+
+# --- 5. output that cannot be written; 12. a huge COLUMNS; 13. a non-UTF-8 output -----
+
+
+def faq_process(
+    tmp_path: Path, *args: str, stdout: Any = subprocess.PIPE, stderr: Any = subprocess.PIPE,
+    **env: str,
+) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+    """``python -m faqcli ARGS`` as a process, the user's folders in tmp_path."""
+    return subprocess.run(
+        [sys.executable, "-m", "faqcli", *args],
+        stdout=stdout,
+        stderr=stderr,
+        stdin=subprocess.DEVNULL,
+        env=faq_env(tmp_path, **env),
+        check=False,
+        timeout=120,
+    )
+
+
+FULL_DISK = "faq: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["export"], ["ask", "--json", "why defect"], ["show", "escape-routes"], ["where"],
+     ["check"], ["misses"], ["--version"], ["--help"], ["ask", "--help"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_output_to_a_full_disk_is_one_line_and_exit_3(tmp_path: Path, args: list[str]) -> None:
+    """faq list > /dev/full was a 30-line traceback and exit 1."""
+    with open("/dev/full", "wb") as full:
+        result = faq_process(tmp_path, *args, stdout=full)
+    assert result.stderr.decode() == FULL_DISK
+    assert result.returncode == ExitCode.DATA
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["aks", "x"], ExitCode.USAGE), (["ask", ""], ExitCode.USAGE),
+     (["--faq", "/nonexistent.json", "list"], ExitCode.DATA), ([], ExitCode.USAGE),
+     (["show", "no-such-id"], ExitCode.NO_MATCH)],
+    ids=repr,
+)  # fmt: skip
+def test_an_error_that_cannot_be_written_keeps_its_exit_code(
+    tmp_path: Path, args: list[str], code: int
+) -> None:
+    """With 2>/dev/full, a usage error exited 1 (a traceback no one saw), not 2."""
+    with open("/dev/full", "wb") as full:
+        result = faq_process(tmp_path, *args, stderr=full)
+    assert result.returncode == code
+
+
+@pytest.mark.parametrize("columns", ["99999999999999999999", "10000000000", "9" * 5000, "²"])
+def test_a_huge_or_odd_columns_is_clamped(tmp_path: Path, columns: str) -> None:
+    """COLUMNS=99999999999999999999 faq ask --help was an OverflowError traceback, and
+    COLUMNS=10000000000 faq --help grew to 24 GB."""
+    for args in (["ask", "--help"], ["--help"], ["show", "escape-routes"]):
+        result = faq_process(tmp_path, *args, COLUMNS=columns, LINES=columns)
+        assert result.returncode == ExitCode.OK, result.stderr
+        assert result.stderr == b""
+        widest = max(len(line) for line in result.stdout.decode().splitlines())
+        assert widest <= MAX_COLUMNS
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize(
+    "args", [["show", "escape-routes"], ["ask", "--explain", "why did the soldier defect"],
+             ["list"], ["misses"]], ids=" ".join,
+)  # fmt: skip
+def test_an_output_encoding_that_is_not_utf8_replaces_what_it_cannot_hold(
+    tmp_path: Path, encoding: str, args: list[str]
+) -> None:
+    """PYTHONIOENCODING=ascii faq show escape-routes was a UnicodeEncodeError."""
+    result = faq_process(tmp_path, *args, PYTHONIOENCODING=encoding)
+    assert result.returncode == ExitCode.OK, result.stderr
+    assert result.stderr == b""
+    utf8 = faq_process(tmp_path, *args).stdout.decode("utf-8")
+    text = result.stdout.decode(encoding)
+    assert len(text) == len(utf8)  # the same text, a character for each it could not write
+    assert all(a == b or (b == "?" and a.encode(encoding, "replace") == b"?")
+               for a, b in zip(utf8, text, strict=True))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args", [["export"], ["list", "--json"], ["show", "--json", "escape-routes"]]
+)
+def test_json_and_export_are_exact_whatever_the_output_encoding(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Data for programs loses nothing to an ASCII locale: JSON escapes what it cannot
+    write, an export is UTF-8 (what faq import reads)."""
+    exact = faq_process(tmp_path, *args).stdout
+    result = faq_process(tmp_path, *args, PYTHONIOENCODING="ascii")
+    assert result.returncode == ExitCode.OK, result.stderr
+    if args == ["export"]:
+        assert result.stdout == exact
+    else:
+        assert json.loads(result.stdout) == json.loads(exact)
+
+
+# --- 7. bidi and invisible characters through HTML entities; 14. one rule for JSON -----
+
+ENTITIES = ["&#x202e;", "&#x202c;", "&rlm;", "&lrm;", "&#x2066;", "&#x2069;", "&#x200b;",
+            "&#xfeff;", "&#x61c;", "&#8238;"]  # fmt: skip
+HIDDEN = "\u202e\u202c\u200f\u200e\u2066\u2069\u200b\ufeff\u061c"
+
+
+def test_entities_for_bidi_and_invisible_characters_never_reach_the_terminal() -> None:
+    """An answer 'Pay to account &#x202e;0987654321&#x202c; today.' showed as 1234567890:
+    the Markdown renderer decodes the entity after safe() has looked at the text."""
+    answer = "Pay to account &#x202e;0987654321&#x202c; today. " + " x ".join(ENTITIES)
+    answer += "\n\n**bold &#x202e;x** [link &rlm;](https://e.com/&#x202e;) `code`"
+    entry = Entry("pay", "How do I pay?", answer)
+    out = io.StringIO()
+    console = Console(file=out, width=100, force_terminal=True, color_system=None)
+    RichRenderer(console, io.StringIO()).render(EntryShown(entry))
+    shown = out.getvalue()
+    assert "0987654321" in shown
+    assert not set(shown) & set(HIDDEN), [hex(ord(c)) for c in set(shown) & set(HIDDEN)]
+
+
+def test_json_escapes_every_character_plain_output_replaces(run: Run, write_faq: Any) -> None:
+    """--json left U+200F, U+200E and U+061C raw where plain output replaced them."""
+    question = f"What is {HIDDEN} here?"
+    path = write_faq({"entries": [{"id": "x", "question": question, "answer": "A."}]})
+    listed = run("--faq", str(path), "list", "--json")
+    assert listed.exit_code == ExitCode.OK
+    assert not set(listed.stdout) & set(HIDDEN)
+    assert json.loads(listed.stdout)["entries"][0]["question"] == question
+    plain = run("--faq", str(path), "list")
+    assert not set(plain.stdout) & set(HIDDEN)
