@@ -187,6 +187,7 @@ def test_unknown_expected_id_names_the_line() -> None:
         ('{"query": "a", "id": "refund"}', "q.jsonl:1: unknown key 'id'"),
         ('{"query": "a", "expected": 3}', "q.jsonl:1: 'expected' must be an entry id or null"),
         ("[1, 2]", "q.jsonl:1: expected an object"),
+        ('{"query": "a"}', r"^q.jsonl:1: missing key 'expected' \(null when the FAQ should not "),
     ],
 )
 def test_malformed_query_lines(line: str, message: str) -> None:
@@ -234,7 +235,8 @@ def test_eval_unknown_id_exits_3(
 
 def test_a_line_separator_inside_a_query_is_no_line_break() -> None:
     """JSON Lines ends a line at \\n only: U+2028, U+2029 and U+0085 are text."""
-    text = '{"query": "bake\u2028bread\u0085now\u2029", "expected": null}\r\n{"query": "b"}\n'
+    text = '{"query": "bake\u2028bread\u0085now\u2029", "expected": null}\r\n'
+    text += '{"query": "b", "expected": null}\n'
     parsed = parse_queries(text, "q.jsonl", set())
     assert [q.query for q in parsed] == ["bake\u2028bread\u0085now\u2029", "b"]
 

@@ -33,7 +33,7 @@ def test_wheel_contains_the_faq_the_vectors_and_the_console_script(wheel: Path) 
         assert "faqcli/data/faq.json" in names
         assert zf.read("faqcli/data/vectors.bin") == vectors.DATA.read_bytes()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "faq = faqcli.cli:main" in zf.read(entry_points).decode()
+        assert "faq = faqcli.launch:main" in zf.read(entry_points).decode()
         assert b'"why-defect-now"' in zf.read("faqcli/data/faq.json")
 
 

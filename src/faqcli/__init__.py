@@ -13,48 +13,55 @@ command line would use.
 
 from __future__ import annotations
 
-from faqcli.engine import Match, MemoryIndex, Settings, rank
-from faqcli.errors import ExitCode, FaqError
-from faqcli.model import Entry, Faq
-from faqcli.operations import (
-    add,
-    ask,
-    ask_each,
-    build_index,
-    check,
-    clear_misses,
-    edit,
-    edit_in_editor,
-    evaluate_queries,
-    export,
-    filter_listing,
-    import_entries,
-    init,
-    list_entries,
-    list_matching,
-    misses,
-    open_index,
-    remove,
-    show,
-    where,
-)
-from faqcli.results import (
-    Answer,
-    Change,
-    Changed,
-    CheckReport,
-    EntryList,
-    EntryShown,
-    Evaluation,
-    Exported,
-    Imported,
-    Indexed,
-    MissesCleared,
-    MissGroup,
-    MissReport,
-    Where,
-)
-from faqcli.store import FaqSource, resolve
+# Not typing.TYPE_CHECKING: importing typing costs milliseconds before faqcli.launch
+# runs (type checkers read this name the same way).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from faqcli.engine import Match, MemoryIndex, Settings
+    from faqcli.engine.rank import rank
+    from faqcli.errors import ExitCode, FaqError
+    from faqcli.model import Entry, Faq
+    from faqcli.operations import (
+        add,
+        ask,
+        ask_each,
+        build_index,
+        check,
+        clear_misses,
+        edit,
+        edit_in_editor,
+        evaluate_queries,
+        export,
+        filter_listing,
+        import_entries,
+        init,
+        list_entries,
+        list_matching,
+        misses,
+        open_index,
+        remove,
+        show,
+        where,
+    )
+    from faqcli.results import (
+        Answer,
+        Change,
+        Changed,
+        CheckReport,
+        EntryList,
+        EntryShown,
+        Evaluation,
+        Exported,
+        Imported,
+        Indexed,
+        MissesCleared,
+        MissGroup,
+        MissReport,
+        Where,
+    )
+    from faqcli.store import FaqSource, resolve
 
 __all__ = [
     "Answer",
@@ -104,11 +111,28 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+# The modules the names of the API come from: imported when a name is first used, not
+# with the package, since ``faq`` starts in faqcli.launch, which runs before anything
+# heavy is loaded. (faqcli.operations imports the others.)
+_HOMES = ("operations", "results", "store", "engine", "errors", "model")
+
+
+def __getattr__(name: str) -> Any:
     # importlib.metadata costs ~40 ms to import, so the version is looked up only
     # when someone asks for it (``faq --version``), never on the path of ``faq ask``.
     if name == "__version__":
         from importlib.metadata import version
 
         return version("faqcli")
-    raise AttributeError(name)
+    if name not in __all__:
+        raise AttributeError(name)
+    import importlib
+
+    homes = (importlib.import_module(f"faqcli.{home}") for home in _HOMES)
+    value = next(getattr(home, name) for home in homes if hasattr(home, name))
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

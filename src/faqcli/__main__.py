@@ -1,3 +1,3 @@
-from faqcli.cli import main
+from faqcli.launch import main
 
 main()

@@ -67,10 +67,8 @@ def handles_errors(func: F) -> F:
 
 
 def _reader_gone() -> typer.Exit:
-    """The reader of stdout went away (faq list | head): stop quietly, as grep does.
-    Output still buffered would fail again at exit, so it goes to /dev/null instead."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """The reader of stdout went away (faq list | head): stop quietly, as grep does."""
+    _silence(sys.stdout)
     return typer.Exit(int(ExitCode.OK))
 
 
@@ -638,7 +636,7 @@ def eval_(
     QUERIES.jsonl has one JSON object per line with exactly two keys: "query" (what a
     user would type) and "expected" (the id of the entry that answers it, or null when
     the FAQ does not: faq should abstain). Blank lines are skipped; any other key, a
-    missing "query" or an unknown id is an error naming the line (exit 3).
+    missing "query" or "expected" or an unknown id is an error naming the line (exit 3).
 
     Example line:  {"query": "how do I pay", "expected": "payment"}
     """
@@ -718,7 +716,7 @@ def _read_field(value: str | None, name: str) -> str:
         if not sys.stdin.isatty():
             raise UsageError(f"--{name} is required")
         value = str(typer.prompt(name.capitalize()))
-    if not value.strip():
+    if store.blank(value):
         raise UsageError(f"the {name} is empty")
     return _utf8(value, f"--{name}")
 
@@ -954,27 +952,124 @@ _paragraphs_as_lines(app)
 
 
 def main() -> None:
-    """Console-script entry point: usage errors become one line on stderr, exit 2."""
-    # A standard stream the caller closed (faq ask - <&-) is None to Python: read
-    # nothing from it, write nothing to it.
-    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    """Console-script entry point (through ``faqcli.launch``): usage errors become one
+    line on stderr, exit 2; output that cannot be written, one line and exit 3."""
+    _standard_streams()
+    _terminal_size()
+    code = _run()
+    try:
+        sys.stdout.flush()  # here, where a failed write is caught, not at exit
+    except BrokenPipeError:
+        code = _reader_gone().exit_code
+    except OSError as err:
+        code = _output_failed(err)
+    sys.exit(code)
+
+
+def _run() -> int:
+    """Run the command line; its exit code, whatever it raises."""
     try:
         command = typer.main.get_command(app)
         _bash_completion()  # after Typer's own, registered as the command is built
         code = command.main(standalone_mode=False, prog_name="faq")
-        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        sys.stdout.flush()
     except click.exceptions.NoArgsIsHelpError as err:
         typer.echo(err.format_message(), err=True)  # bare `faq`: the help, as Typer does
-        sys.exit(int(ExitCode.USAGE))
+        return int(ExitCode.USAGE)
     except click.ClickException as err:
         where = getattr(err, "ctx", None)
         hint = f" (see '{where.command_path} --help')" if where is not None else ""
         typer.echo(f"faq: {safe(err.format_message())}{hint}", err=True)
-        sys.exit(err.exit_code)
+        return err.exit_code
     except (KeyboardInterrupt, click.Abort):
-        sys.exit(int(ExitCode.INTERRUPTED))
+        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.exit(_reader_gone().exit_code)
-    sys.exit(code if isinstance(code, int) else int(ExitCode.OK))
+        return _reader_gone().exit_code
+    except OSError as err:  # writing the output failed (faq list > /dev/full)
+        return _output_failed(err)
+    return code if isinstance(code, int) else int(ExitCode.OK)
+
+
+def _standard_streams() -> None:
+    """Standard streams faq can always write: a stream the caller closed (faq ask - <&-)
+    is None to Python, and is read or written as /dev/null; text that the output's
+    encoding cannot hold (PYTHONIOENCODING=ascii) is written as ?; and a message that
+    stderr cannot take (2>/dev/full) is lost without changing the exit code."""
+    import codecs
+
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name != "utf-8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if not isinstance(sys.stderr, _Unfailing):
+        sys.stderr = _Unfailing(sys.stderr)
+
+
+class _Unfailing:
+    """A stream whose writes never fail: once one does, the rest go to /dev/null."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self.stream.write(text))
+        except OSError:
+            _silence(self.stream)
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError:
+            _silence(self.stream)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _silence(stream: Any) -> None:
+    """Send what is still to be written to ``stream`` to /dev/null: it failed once, and
+    would fail again when Python flushes it at exit."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # not a real file: nothing at exit
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _output_failed(err: OSError) -> int:
+    """Writing the output failed (a full disk): one line on stderr, exit 3. An error
+    with a file name is about that file (faq's own files are otherwise named in a
+    FaqError: this is the last word for one that slipped through)."""
+    _silence(sys.stdout)
+    what = err.strerror or str(err)
+    if err.filename is not None:
+        typer.echo(f"faq: {safe(str(err.filename))}: {what}", err=True)
+    else:
+        typer.echo(f"faq: cannot write the output: {what}", err=True)
+    return int(ExitCode.DATA)
+
+
+# A terminal wider or taller than this is taken for this size: Rich draws a line as wide
+# as the terminal, so COLUMNS=10000000000 made it build lines of 10^10 characters.
+MAX_COLUMNS = 1000
+
+
+def _terminal_size() -> None:
+    """COLUMNS and LINES, as Rich and click read them, within 1 to ``MAX_COLUMNS``; a
+    value that is no whole number (COLUMNS=abc, ²) is dropped: faq asks the terminal."""
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        digits = value.lstrip("0")  # int() refuses a number of over 4,300 digits
+        if not (value.isascii() and value.isdigit()) or not digits:
+            del os.environ[name]
+        elif len(digits) > len(str(MAX_COLUMNS)) or int(digits) > MAX_COLUMNS:
+            os.environ[name] = str(MAX_COLUMNS)

@@ -26,8 +26,10 @@ from faqcli.model import id_key
 
 
 def command() -> str:
-    """The user's editor: ``$VISUAL``, else ``$EDITOR``, else vi."""
-    return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    """The user's editor: ``$VISUAL``, else ``$EDITOR``, else vi; a variable that is
+    blank counts as unset (split into no words, it would run the file as the program)."""
+    chosen = (os.environ.get(name, "").strip() for name in ("VISUAL", "EDITOR"))
+    return next((value for value in chosen if value), "vi")
 
 
 def has_terminal() -> bool:

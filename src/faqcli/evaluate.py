@@ -192,7 +192,7 @@ class Report:
 
 def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[LabelledQuery]:
     """JSON Lines of ``{"query": str, "expected": id or null}``; blank lines skipped.
-    Anything else on a line (another key, a missing query, an unknown id) is an error
+    Anything else on a line (another key, a missing key, an unknown id) is an error
     naming the line: a typo such as ``"id"`` for ``"expected"`` must not silently turn
     a query into an out-of-scope one. An id is the FAQ's however its characters are
     composed (``café``: one ``é`` or ``e`` and an accent)."""
@@ -217,7 +217,10 @@ def parse_queries(text: str, name: str, known_ids: Collection[str]) -> list[Labe
             keys = ", ".join(repr(k) for k in unknown)
             msg = f"{name}:{number}: unknown key {keys} (a line has 'query' and 'expected')"
             raise FaqDataError(msg)
-        expected = obj.get("expected")
+        if "expected" not in obj:  # not taken for null: a line half written is no label
+            msg = f"{name}:{number}: missing key 'expected' (null when the FAQ should not answer)"
+            raise FaqDataError(msg)
+        expected = obj["expected"]
         if expected is not None and not isinstance(expected, str):
             raise FaqDataError(f"{name}:{number}: 'expected' must be an entry id or null")
         if expected is not None and expected not in known_ids:

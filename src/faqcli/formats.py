@@ -116,7 +116,8 @@ _SEED_LINE = re.compile(r"^\\*-\r?$")
 _SEED_ESCAPED = re.compile(r"^\\+-$")
 _MD_LINE = re.compile(r"^\\*#")
 _MD_ESCAPED = re.compile(r"^\\+#")
-_MD_META = re.compile(r"^<!-- faq: (\{.*\}) -->$")
+_MD_META = re.compile(r"^<!-- faq: (.*) -->$")
+_MD_META_START = "<!-- faq:"  # a line under a heading that starts so is faq's comment
 
 
 def _render_seed(entries: Sequence[Entry]) -> str:
@@ -225,6 +226,9 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
 def _parse_csv(text: str, name: str) -> list[Raw]:
     rows = _csv_rows(text, name)
     header = [h.strip().lower() for h in next(rows, (1, []))[1]]
+    twice = next((h for i, h in enumerate(header) if h and h in header[:i]), None)
+    if twice is not None:  # one of the two columns would be dropped, unseen
+        raise FaqDataError(f"{name}:1: the header names {twice!r} twice")
     if "question" not in header or "answer" not in header:
         raise FaqDataError(f"{name}:1: the header must name 'question' and 'answer' columns")
     carries = tuple(column for column in LISTS if column in header)
@@ -288,19 +292,31 @@ def _parse_md(text: str, name: str) -> list[Raw]:
         if line.startswith("## "):
             finish()
             current, body = Raw({"question": line[3:]}, number, carries=()), []
-        elif current is not None and not body and _MD_META.match(line):
-            match = _MD_META.match(line)
-            assert match is not None
-            try:
-                meta = store.loads(match.group(1))  # an object: the pattern is {...}
-            except (ValueError, RecursionError):  # JSONDecodeError and NotJsonNumber
-                raise FaqDataError(f"{name}:{number}: unreadable faq comment") from None
+        elif current is not None and not body and line.startswith(_MD_META_START):
+            meta = _md_meta(line, f"{name}:{number}")
             current.fields.update({k: v for k, v in meta.items() if k in ("id", *LISTS)})
             current = current._replace(carries=LISTS)  # faq's comment lists them all
         elif current is not None:
             body.append(line)
+        elif line.strip() and not line.startswith("# "):  # a title (faq's export) is none
+            msg = f"{name}:{number}: text before the first '## ' heading would be lost"
+            raise FaqDataError(f"{msg}; put it under a question or remove it")
     finish()
     return out
+
+
+def _md_meta(line: str, where: str) -> dict[str, Any]:
+    """The object of faq's comment ``<!-- faq: {...} -->``; anything else on its line
+    (not JSON, not an object, not closed) is refused, never imported as answer text."""
+    match = _MD_META.match(line)
+    try:
+        meta = None if match is None else store.loads(match.group(1))
+    except (ValueError, RecursionError):  # JSONDecodeError and NotJsonNumber
+        meta = None
+    if not isinstance(meta, dict):
+        msg = f"{where}: unreadable faq comment: expected <!-- faq: {{JSON object}} -->"
+        raise FaqDataError(msg)
+    return meta
 
 
 def _parse_json(text: str, name: str) -> list[Raw]:
@@ -395,7 +411,7 @@ def _incoming(fields: dict[str, Any], where: str) -> dict[str, Any]:
     comment: half of a character) is refused here, since no file could hold it."""
     entry = {k: v for k, v in fields.items() if k != "id" or v is not None}  # null: no id
     for key in ("question", "answer"):
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
+        if not isinstance(entry.get(key), str) or store.blank(entry[key]):
             raise FaqDataError(f"{where}: the {key} is missing or blank")
     store.check_entry(entry, _at(where))
     try:

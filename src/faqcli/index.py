@@ -372,9 +372,12 @@ class SqliteIndex(Index):
             raise self._unreadable() from None
 
     def _unreadable(self) -> IndexUnreadable:
+        """The error to raise once this file is found damaged; the file is removed, when
+        the cache folder lets it be (read-only, the caller reads the FAQ itself)."""
         self.close()
         if self.path is not None:
-            self.path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
         source = self.meta.get("source", "the FAQ")
         return IndexUnreadable(
             f"{source}: its index was found damaged and is removed; run the command again"

@@ -52,10 +52,11 @@ from faqcli.results import (
 )
 
 if TYPE_CHECKING:
+    from faqcli.delta import Updated
     from faqcli.editor import EditorSession
     from faqcli.evaluate import Report
     from faqcli.formats import Format
-    from faqcli.index import BuildReport
+    from faqcli.index import BuildReport, SqliteIndex
     from faqcli.misslog import Group as MissesGroup
     from faqcli.misslog import MissLog
 
@@ -161,9 +162,23 @@ def list_entries(source: store.FaqSource, *, cache: bool = True) -> EntryList:
 
     persisted = index.current(source, cache)
     if persisted is not None:
-        return EntryList(persisted.entries(), persisted.title)
+        return EntryList(_listed(persisted, source.path), persisted.title)
     faq = store.load(source.path)
     return EntryList(faq.entries, faq.title)
+
+
+def _listed(persisted: SqliteIndex | Updated, path: Path) -> Iterator[Entry]:
+    """The entries of a current persisted index; from where it is found damaged on, the
+    FAQ's own (the index was current: the same entries in the same order)."""
+    from faqcli import index
+
+    done = 0
+    try:
+        for entry in persisted.entries():
+            yield entry
+            done += 1
+    except index.IndexUnreadable:
+        yield from store.load(path).entries[done:]
 
 
 def list_matching(
@@ -232,7 +247,7 @@ def add(
     asks (the same once normalised, as ``faq import`` finds duplicates) is refused,
     naming that entry, unless ``force``."""
     for name, value in (("question", question), ("answer", answer)):
-        if not value.strip():
+        if store.blank(value):
             raise UsageError(f"the {name} is empty")
     if entry_id is not None and (problem := store.id_problem(entry_id)):
         raise UsageError(f"--id {entry_id!r}: {problem}")
@@ -621,10 +636,16 @@ def build_index(source: store.FaqSource, progress: Progress | None = None) -> In
 
 
 def where(source: store.FaqSource) -> Where:
-    """Which FAQ file is in use, and why."""
-    # os.path.exists: False for a name no file can have (too long), where Path.exists
-    # raises
-    exists = os.path.exists(source.path)
+    """Which FAQ file is in use, and why; whether it exists, unless that cannot be told
+    (a folder on its path that cannot be searched: then it is not said to be missing)."""
+    try:
+        os.stat(source.path)
+    except PermissionError:
+        exists = True
+    except (OSError, ValueError):  # not there, or a name no file can have (too long)
+        exists = False
+    else:
+        exists = True
     return Where(source.path, source.reason, exists=exists, threshold=_threshold_of(source))
 
 

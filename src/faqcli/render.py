@@ -52,12 +52,16 @@ if TYPE_CHECKING:
     from faqcli.evaluate import Report, Scored
     from faqcli.review import Item as ReviewItem
 
-# C0 controls except tab and newline, DEL, C1 controls, the bidirectional controls
-# that can make text display differently from what it is ("Trojan Source"), and lone
-# surrogates (bytes that were not UTF-8, which no terminal can be sent).
-_UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+# The bidirectional controls that can make text display differently from what it is
+# ("Trojan Source"), and characters that hide between others: zero-width space, word
+# joiner and its kin, byte order mark (not the zero-width joiners, which emoji and
+# scripts need); with DEL, C1 controls and lone surrogates (bytes that were not
+# UTF-8, which no terminal can be sent). One set, for every output.
+_HIDDEN = (
+    "\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
 )
+# Plain and Rich output: those, and C0 controls except tab and newline.
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_HIDDEN}]")
 
 
 def safe(text: str) -> str:
@@ -74,18 +78,39 @@ def safe(text: str) -> str:
     return _UNSAFE.sub(picture, text.replace("\r\n", "\n"))
 
 
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# JSON: those escaped (json.dumps escapes C0 controls), and the line separators that
+# JavaScript reads as line breaks.
+_JSON_UNSAFE = re.compile(f"[\u2028\u2029{_HIDDEN}]")
 
 
-def to_json(obj: Any, indent: int | None = None) -> str:
+def to_json(obj: Any, indent: int | None = None, ascii_only: bool = False) -> str:
     """JSON that keeps every character of the text but carries no raw control byte.
 
     ``json.dumps`` already escapes C0 controls; DEL, C1 controls, bidi overrides and
     lone surrogates are escaped here too, so the output is safe to print, is UTF-8,
-    and parses back exactly.
+    and parses back exactly. ``ascii_only`` escapes every other character beyond
+    ASCII too, for an output that is not UTF-8.
     """
-    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    text = json.dumps(obj, ensure_ascii=ascii_only, indent=indent)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _utf8(out: IO[str]) -> bool:
+    """Whether ``out`` writes UTF-8 (else it writes ? for what it cannot encode)."""
+    import codecs
+
+    return codecs.lookup(getattr(out, "encoding", None) or "utf-8").name == "utf-8"
+
+
+def write_exact(out: IO[str], text: str) -> None:
+    """Write data (an export) to ``out`` as UTF-8 whatever its encoding: the file is
+    for ``faq import``, which reads UTF-8, and must lose no character."""
+    buffer = getattr(out, "buffer", None)
+    if _utf8(out) or buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8"))
 
 
 class Renderer(Protocol):
@@ -251,7 +276,7 @@ class JsonRenderer:
             self.err.write("".join(line + "\n" for line in _session_lines(result)))
             return
         indent = 2 if isinstance(result, _INDENTED) else None
-        self.out.write(to_json(json_of(result), indent) + "\n")
+        self.out.write(to_json(json_of(result), indent, ascii_only=not _utf8(self.out)) + "\n")
         if isinstance(result, Evaluation) and result.tuned is not None:
             self.err.write(_tuned_note(result.tuned) + "\n")
         if isinstance(result, Evaluation) and result.failed:
@@ -706,7 +731,7 @@ class PlainRenderer:
             self.err.write(_fail_note(result) + "\n")
 
     def exported(self, result: Exported) -> None:
-        self.out.write(result.text)  # exact: for a file or a pipe
+        write_exact(self.out, result.text)  # for a file or a pipe
 
 
 # Scores on a terminal: green when faq answers, yellow when near the threshold, dim
@@ -728,7 +753,20 @@ def _markdown(text: str) -> RenderableType:
     for block in drawn.parsed:
         if block.children:
             block.children = list(_addresses_shown(block.children))
+    _decoded_safe(drawn.parsed)
     return drawn
+
+
+def _decoded_safe(tokens: list[Token]) -> None:
+    """Make the text of parsed Markdown safe (:func:`safe`) as the parser decoded it: an
+    entity (``&#x202e;``, ``&rlm;``) is a character only once parsed, so the answer
+    made safe before parsing could still hold a bidi control."""
+    for token in tokens:
+        token.content = safe(token.content)
+        if token.attrs:
+            token.attrs = {k: safe(v) if isinstance(v, str) else v for k, v in token.attrs.items()}
+        if token.children:
+            _decoded_safe(token.children)
 
 
 def _addresses_shown(tokens: list[Token]) -> Iterator[Token]:

@@ -79,8 +79,11 @@ def resolve(option: str | Path | None, environ: Mapping[str, str] | None = None)
     if env.get(ENV_VAR):
         return FaqSource(Path(env[ENV_VAR]), f"{ENV_VAR} environment variable")
     own = user_faq_path()
-    if own.is_file():
-        return FaqSource(own, "your own FAQ (created by faq init)")
+    try:
+        if own.is_file():
+            return FaqSource(own, "your own FAQ (created by faq init)")
+    except OSError:  # its folder cannot be searched: reading it says so, naming it
+        return FaqSource(own, "your own FAQ (its folder cannot be searched)")
     return FaqSource(bundled_path(), "bundled default (read-only)", bundled=True)
 
 
@@ -400,7 +403,7 @@ def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
         value = raw[key]
         if not isinstance(value, str):
             raise fail(f"field '{key}' must be a string, not {_kind(value)}")
-        if not value.strip():
+        if blank(value):
             raise fail(f"field '{key}' is blank")
         values[key] = value
     lists: dict[str, tuple[str, ...]] = {}
@@ -408,7 +411,7 @@ def check_entry(raw: Any, where: Callable[[str | None], str]) -> Entry:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(f"field '{key}' must be a list of strings")
-        lists[key] = tuple(v for v in value if v.strip())
+        lists[key] = tuple(v for v in value if not blank(v))
     extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
     for key, value in extra.items():
         if nested_too_deeply(value):
@@ -460,13 +463,30 @@ _ID_BANNED = {
 }
 
 
+# Characters that show as nothing: Unicode's Default_Ignorable_Code_Point (zero-width
+# and bidirectional marks, variation selectors, Hangul fillers, tag characters), and
+# the blank Braille pattern. "pay" and "pay\ufe0f" look alike, so an id holds none of
+# them; and text made only of them and white space is blank.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only white space and invisible characters."""
+    return not _INVISIBLE.sub("", text).strip()
+
+
 def id_problem(value: str) -> str | None:
     """Why ``value`` cannot be an entry id (worded to follow "field 'id'"), or None.
 
     An id is 1 to ``ID_MAX`` characters of printable text with no whitespace at either
-    end: no control or format characters, line or paragraph separators, or lone
-    surrogates. ``faq`` prints ids on their own (``faq list``, a panel's title) and
-    people type them back (``faq show ID``), so what is shown must be what is stored.
+    end: no control or format characters, line or paragraph separators, lone
+    surrogates, or characters that show as nothing (``_INVISIBLE``). ``faq`` prints
+    ids on their own (``faq list``, a panel's title) and people type them back (``faq
+    show ID``), so what is shown must be what is stored.
     """
     if not value.strip():
         return "must be a non-blank string"
@@ -479,6 +499,9 @@ def id_problem(value: str) -> str | None:
             kind = _ID_BANNED.get(unicodedata.category(ch))
             if kind:
                 return f"holds a {kind} (U+{ord(ch):04X}); an id must be printable text"
+    if invisible := _INVISIBLE.search(value):
+        code = ord(invisible.group())
+        return f"holds an invisible character (U+{code:04X}); an id must be printable text"
     return None
 
 
@@ -690,13 +713,16 @@ def _locked(path: Path) -> Iterator[Path]:
 
     target = Path(os.path.realpath(path))
     _refuse_special(target, path)  # before a lock file is made beside a device
-    lock = FileLock(str(target) + ".lock")
+    lock_path = Path(str(target) + ".lock")
+    lock = FileLock(lock_path)
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:
         raise FaqDataError(f"{path}: another faq is writing it (lock held)") from None
-    except OSError as exc:
-        raise io_error(path, exc, "lock") from None
+    except OSError as exc:  # the lock file, not the FAQ, is what is wrong: named
+        problem = "is a directory" if isinstance(exc, IsADirectoryError) else exc.strerror
+        msg = f"{lock_path}: cannot lock {path} with it: {problem or exc}"
+        raise FaqDataError(msg) from None
     try:
         yield target
     finally:
