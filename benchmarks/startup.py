@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="a `faq` script to time (repeat to compare installs); default: the one on PATH",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="also time the question through the full command line (no fast path)",
+    )
     args = parser.parse_args(argv)
     bins = args.faq_bin or [Path(shutil.which("faq") or Path(sys.executable).parent / "faq")]
     commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"]}
@@ -65,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
             check=False,
         ).stdout.strip()
         commands[f"faq ask (typer {version}, {faq})"] = [str(faq), "ask", QUESTION]
+        if args.full:
+            # The same question through the full command line, without the fast path
+            # (faqcli.fast), as every command but a plain question goes.
+            full = "import sys; sys.argv[0] = 'faq'; from faqcli.cli import main; main()"
+            commands[f"the same, full command line ({faq})"] = [
+                str(python), "-c", full, "ask", QUESTION
+            ]  # fmt: skip
     medians = measure(commands, args.runs)
     floor = medians["python -c pass"]
     print(f"| command ({args.runs} runs, medians, output to a pipe) | ms | x python -c pass |")

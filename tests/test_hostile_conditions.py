@@ -17,12 +17,12 @@ import pytest
 from rich.console import Console
 from typer.testing import Result
 
-from faqcli.cli import MAX_COLUMNS
 from faqcli.editor import command as editor_command
 from faqcli.errors import ExitCode
 from faqcli.model import Entry
 from faqcli.render import RichRenderer
 from faqcli.results import EntryShown
+from faqcli.terminal import MAX_COLUMNS
 
 from . import unprivileged
 from .conftest import SMALL_FAQ

@@ -207,6 +207,37 @@ def test_what_is_learnt_of_a_small_faq_is_kept_until_it_changes(
     assert calls == [1]
 
 
+def test_a_small_faqs_meanings_are_kept_exactly_and_a_damaged_file_is_ignored(
+    small_faq: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each entry's meaning vector is kept with what is learnt; read back, it is the
+    same float for float, the ask computes none, and the answers are those of an index
+    that kept nothing. A damaged file is computed again and rewritten."""
+    cache_dir = tmp_path / "cache"
+    fresh = index.in_memory(small_faq, keep=False)
+    expected = [fresh.entry_meaning(d) for d in range(len(fresh.entries))]
+    assert any(expected)
+    index.load(small_faq, cache_dir)  # computed and kept
+    computed: list[int] = []
+    entry = index.WordVectorMeaning.entry
+    monkeypatch.setattr(
+        index.WordVectorMeaning, "entry", lambda *a: computed.append(1) or entry(*a)
+    )
+    kept = index.load(small_faq, cache_dir)
+    assert kept._entry_meanings == dict(enumerate(expected))
+    for query in QUERIES:
+        assert ranked(kept, query) == ranked(fresh, query)
+    assert computed == []
+    (file,) = (cache_dir / "learned").iterdir()
+    dim = f'"dim": {len(next(v for v in expected if v))}'
+    for damage in (f"{{{dim}", '{"digest": 1}', file.read_text().replace(dim, '"dim": 7')):
+        file.write_text(damage)
+        again = index.load(small_faq, cache_dir)
+        assert again._entry_meanings == dict(enumerate(expected))
+    assert computed  # computed again, each time
+    assert f"{dim}," in file.read_text()  # rewritten whole
+
+
 BUILDER = """
 import sys
 from pathlib import Path

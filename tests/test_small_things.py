@@ -209,3 +209,17 @@ def test_an_entry_is_immutable_compared_without_its_extra_fields_and_picklable()
         Entry("a", "q", "r").extra == {}
         and Entry("a", "q", "r").extra is not Entry("a", "q", "r").extra
     )
+
+
+def test_the_digests_faq_computes_without_hashlib_are_hashlibs() -> None:
+    """store.sha256 and store.blake2b take CPython's own modules to spare faq ask the
+    import of hashlib: the same digests, so no index, log or draft changes its name."""
+    import hashlib
+
+    from faqcli import store
+
+    for data in (b"", b"faq.json", "caf\u00e9".encode(), bytes(range(256)) * 100):
+        assert store.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+        ours = store.content_hasher()
+        ours.update(data)
+        assert ours.hexdigest() == hashlib.blake2b(data, digest_size=20).hexdigest()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -18,17 +17,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 import click
 import typer
 
-from faqcli import operations, store
+from faqcli import operations, store, terminal
 from faqcli.engine import DEFAULTS
 from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.formats import Format
 from faqcli.model import Entry
-from faqcli.render import JsonRenderer, PlainRenderer, Renderer, one_line, safe
+from faqcli.render import Renderer, one_line, safe
 from faqcli.results import Decision
 
 if TYPE_CHECKING:
     from faqcli.engine import Index
-    from faqcli.index import BuildReport
     from faqcli.misslog import MissLog
     from faqcli.results import Result
     from faqcli.review import Item as ReviewItem
@@ -68,33 +66,12 @@ def handles_errors(func: F) -> F:
 
 def _reader_gone() -> typer.Exit:
     """The reader of stdout went away (faq list | head): stop quietly, as grep does."""
-    _silence(sys.stdout)
-    return typer.Exit(int(ExitCode.OK))
-
-
-RICH_MIN_WIDTH = 20  # columns: narrower, a panel has no room for its text
-
-
-def _renderer(as_json: bool = False) -> Renderer:
-    """JSON when asked, Rich on a terminal, plain text otherwise (Rich honours NO_COLOR
-    by itself), and on a terminal too narrow for panels and tables, where Rich drew
-    their frames with the text left out."""
-    if as_json:
-        return JsonRenderer(sys.stdout, sys.stderr)
-    if sys.stdout.isatty():
-        from rich.console import Console
-
-        from faqcli.render import RichRenderer
-
-        console = Console()
-        if console.width >= RICH_MIN_WIDTH:
-            return RichRenderer(console, sys.stderr)
-    return PlainRenderer(sys.stdout, sys.stderr)
+    return typer.Exit(terminal.reader_gone())
 
 
 def _finish(result: Result, as_json: bool = False) -> None:
     """Render ``result`` and exit with its code."""
-    _renderer(as_json).render(result)
+    terminal.renderer(as_json).render(result)
     if result.exit_code:
         raise typer.Exit(int(result.exit_code))
 
@@ -113,18 +90,7 @@ def _source(ctx: typer.Context) -> store.FaqSource:
 
 def _index(ctx: typer.Context) -> Index:
     options: Options = ctx.obj
-    return operations.open_index(_source(ctx), cache=options.cache, progress=_progress())
-
-
-def _progress(label: str = "Indexing the FAQ") -> Callable[[int], BuildReport] | None:
-    """A progress bar on stderr for long index builds and checks, on a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-
-    from faqcli.render import BuildProgress
-
-    return BuildProgress(Console(stderr=True), label)
+    return operations.open_index(_source(ctx), cache=options.cache, progress=terminal.progress())
 
 
 def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -222,15 +188,6 @@ def root(
         given = ", ".join(safe(str(p)) for p in faq)
         raise click.UsageError(f"--faq is given {len(faq)} times ({given}); give it once", ctx)
     ctx.obj = Options(faq[0] if faq else None, cache=not no_cache)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _query_text(text: str) -> str:
-    """A question as it reached faq, with bytes that were not UTF-8 (which Python hands
-    over as lone surrogates) shown as U+FFFD: the rest of the question still counts."""
-    return _SURROGATE.sub("\ufffd", text)
 
 
 def _questions() -> Iterator[str]:
@@ -373,14 +330,16 @@ def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
     log = _miss_log(ctx, o.logging is Logging.ANSWERS) if o.logging is not Logging.OFF else None
     top, threshold, why = o.top, o.threshold, o.why
     if prompting:
-        _prompt(ctx, index, _renderer(o.as_json), top=top, threshold=threshold, why=why, log=log)
+        _prompt(
+            ctx, index, terminal.renderer(o.as_json), top=top, threshold=threshold, why=why, log=log
+        )
     if not from_stdin:
         answer = operations.ask(
-            index, _query_text(text), top=top, threshold=threshold, why=why, log=log
+            index, terminal.query_text(text), top=top, threshold=threshold, why=why, log=log
         )
         _finish(answer, o.as_json)
         return
-    renderer = _renderer(o.as_json)
+    renderer = terminal.renderer(o.as_json)
     answers = operations.ask_each(
         index, _questions(), top=top, threshold=threshold, why=why, log=log, source=_source(ctx)
     )
@@ -439,7 +398,9 @@ def misses(
         _finish(operations.clear_misses(_source(ctx)), as_json)
         return
     options: Options = ctx.obj
-    _finish(operations.misses(_source(ctx), cache=options.cache, progress=_progress()), as_json)
+    _finish(
+        operations.misses(_source(ctx), cache=options.cache, progress=terminal.progress()), as_json
+    )
 
 
 @app.command(
@@ -521,10 +482,10 @@ def review(
     if not as_json and sys.stdin.isatty() and sys.stdout.isatty():
         from faqcli import interactive
 
-        status = interactive.review(source, _renderer(False), _new_entry_answer)
+        status = interactive.review(source, terminal.renderer(False), _new_entry_answer)
         raise typer.Exit(int(status))
     options: Options = ctx.obj
-    _finish(operations.review(source, cache=options.cache, progress=_progress()), as_json)
+    _finish(operations.review(source, cache=options.cache, progress=terminal.progress()), as_json)
 
 
 def _new_entry_answer(item: ReviewItem) -> str | None:
@@ -658,7 +619,7 @@ def index_(ctx: typer.Context) -> None:
     """
     if not ctx.obj.cache:
         raise UsageError("--no-cache: faq index writes the persisted index; drop one of them")
-    _finish(operations.build_index(_source(ctx), progress=_progress()))
+    _finish(operations.build_index(_source(ctx), progress=terminal.progress()))
 
 
 @app.command(
@@ -724,7 +685,7 @@ def _read_field(value: str | None, name: str) -> str:
 def _utf8(value: str, option: str) -> str:
     """Text for the FAQ, as typed: bytes that are not UTF-8 (lone surrogates to Python)
     are refused, since they could be neither stored nor printed."""
-    bad = _SURROGATE.search(value)
+    bad = terminal.SURROGATE.search(value)
     if bad:
         code = ord(bad.group())
         byte = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
@@ -876,7 +837,7 @@ def check(
     wins, both ids and their relevance are reported. Exit 0 when clean, 1 with findings.
     """
     result = operations.check(
-        _source(ctx), cache=ctx.obj.cache, progress=_progress("Checking the FAQ")
+        _source(ctx), cache=ctx.obj.cache, progress=terminal.progress("Checking the FAQ")
     )
     _finish(result, as_json)
 
@@ -954,16 +915,9 @@ _paragraphs_as_lines(app)
 def main() -> None:
     """Console-script entry point (through ``faqcli.launch``): usage errors become one
     line on stderr, exit 2; output that cannot be written, one line and exit 3."""
-    _standard_streams()
-    _terminal_size()
-    code = _run()
-    try:
-        sys.stdout.flush()  # here, where a failed write is caught, not at exit
-    except BrokenPipeError:
-        code = _reader_gone().exit_code
-    except OSError as err:
-        code = _output_failed(err)
-    sys.exit(code)
+    terminal.standard_streams()
+    terminal.terminal_size()
+    sys.exit(terminal.flushed(_run()))
 
 
 def _run() -> int:
@@ -986,90 +940,5 @@ def _run() -> int:
     except BrokenPipeError:
         return _reader_gone().exit_code
     except OSError as err:  # writing the output failed (faq list > /dev/full)
-        return _output_failed(err)
+        return terminal.output_failed(err)
     return code if isinstance(code, int) else int(ExitCode.OK)
-
-
-def _standard_streams() -> None:
-    """Standard streams faq can always write: a stream the caller closed (faq ask - <&-)
-    is None to Python, and is read or written as /dev/null; text that the output's
-    encoding cannot hold (PYTHONIOENCODING=ascii) is written as ?; and a message that
-    stderr cannot take (2>/dev/full) is lost without changing the exit code."""
-    import codecs
-
-    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        if codecs.lookup(encoding).name != "utf-8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    if not isinstance(sys.stderr, _Unfailing):
-        sys.stderr = _Unfailing(sys.stderr)
-
-
-class _Unfailing:
-    """A stream whose writes never fail: once one does, the rest go to /dev/null."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return int(self.stream.write(text))
-        except OSError:
-            _silence(self.stream)
-            return len(text)
-
-    def flush(self) -> None:
-        try:
-            self.stream.flush()
-        except OSError:
-            _silence(self.stream)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
-def _silence(stream: Any) -> None:
-    """Send what is still to be written to ``stream`` to /dev/null: it failed once, and
-    would fail again when Python flushes it at exit."""
-    try:
-        fd = stream.fileno()
-    except (OSError, ValueError, AttributeError):  # not a real file: nothing at exit
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, fd)
-    os.close(devnull)
-
-
-def _output_failed(err: OSError) -> int:
-    """Writing the output failed (a full disk): one line on stderr, exit 3. An error
-    with a file name is about that file (faq's own files are otherwise named in a
-    FaqError: this is the last word for one that slipped through)."""
-    _silence(sys.stdout)
-    what = err.strerror or str(err)
-    if err.filename is not None:
-        typer.echo(f"faq: {safe(str(err.filename))}: {what}", err=True)
-    else:
-        typer.echo(f"faq: cannot write the output: {what}", err=True)
-    return int(ExitCode.DATA)
-
-
-# A terminal wider or taller than this is taken for this size: Rich draws a line as wide
-# as the terminal, so COLUMNS=10000000000 made it build lines of 10^10 characters.
-MAX_COLUMNS = 1000
-
-
-def _terminal_size() -> None:
-    """COLUMNS and LINES, as Rich and click read them, within 1 to ``MAX_COLUMNS``; a
-    value that is no whole number (COLUMNS=abc, ²) is dropped: faq asks the terminal."""
-    for name in ("COLUMNS", "LINES"):
-        value = os.environ.get(name)
-        if value is None:
-            continue
-        digits = value.lstrip("0")  # int() refuses a number of over 4,300 digits
-        if not (value.isascii() and value.isdigit()) or not digits:
-            del os.environ[name]
-        elif len(digits) > len(str(MAX_COLUMNS)) or int(digits) > MAX_COLUMNS:
-            os.environ[name] = str(MAX_COLUMNS)

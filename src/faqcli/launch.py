@@ -22,12 +22,18 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Run ``faq``: Ctrl-C exits 130 from here on, without a traceback."""
+    """Run ``faq``: Ctrl-C exits 130 from here on, without a traceback. A plain question
+    is answered by ``faqcli.fast``; the rest by the full command line."""
     signal.signal(signal.SIGINT, _interrupted)
-    from faqcli import cli
+    from faqcli import fast
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # cli.main handles it now
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # faq's own handling now
     try:
+        code = fast.main(sys.argv[1:])  # a plain question: answered without the CLI
+        if code is not None:
+            sys.exit(code)
+        from faqcli import cli
+
         cli.main()
     except KeyboardInterrupt:  # in the moment before cli.main's own handling
         sys.exit(INTERRUPTED)

@@ -91,9 +91,7 @@ def file_key(path: Path) -> str:
     """The name of faq's own files about the FAQ at ``path`` (its persisted index, its
     log of unanswered questions): a hash of its resolved path, as the bytes the system
     names it by (a name need not be UTF-8)."""
-    import hashlib
-
-    return hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:32]
+    return str(sha256(os.fsencode(path.resolve())).hexdigest()[:32])
 
 
 def file_digest(path: Path) -> str:
@@ -117,9 +115,31 @@ def digest_of(data: bytes) -> str:
 
 
 def content_hasher() -> Any:
+    return blake2b(digest_size=20)
+
+
+def sha256(data: bytes) -> Any:
+    """hashlib.sha256(data), without importing hashlib (see :func:`blake2b`)."""
+    return _hash("sha256", ("_sha256", "_sha2"))(data)
+
+
+def blake2b(digest_size: int) -> Any:
+    """hashlib.blake2b(digest_size=...), without importing hashlib."""
+    return _hash("blake2b", ("_blake2",))(digest_size=digest_size)
+
+
+def _hash(name: str, modules: tuple[str, ...]) -> Any:
+    """The hash ``name`` from CPython's own module for it (its name varies by version),
+    else from hashlib: importing hashlib loads OpenSSL, 2 ms of a 50 ms ``faq ask``, for
+    the same digests (tests/test_small_things.py checks them against hashlib's)."""
+    for module in modules:
+        try:
+            return getattr(__import__(module), name)
+        except (ImportError, AttributeError):
+            continue
     import hashlib
 
-    return hashlib.blake2b(digest_size=20)
+    return getattr(hashlib, name)
 
 
 def read_text(path: Path, shown: Path | None = None) -> str:
