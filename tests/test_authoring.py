@@ -143,6 +143,43 @@ def test_an_editor_that_fails_after_changing_the_text_keeps_it(
     assert draft.read_text(encoding="utf-8").endswith("}\n more")
 
 
+@pytest.mark.usefixtures("terminal")
+def test_a_refused_edit_whose_drafts_folder_cannot_be_written_is_kept_in_a_named_temp_file(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    # Issue 22, item 2: 'drafts' is a regular file (as for a read-only data folder, the
+    # draft cannot be written there); the text goes elsewhere, and the message says where.
+    drafts = tmp_path / "xdg-data" / "faq" / "drafts"
+    drafts.parent.mkdir(parents=True)
+    drafts.write_text("not a folder")
+    result = edit(run, small_faq, BROKEN, tmp_path)
+    assert result.exit_code == ExitCode.DATA
+    assert "your edit is kept in " in result.stderr
+    where = result.stderr.split("your edit is kept in ", 1)[1].split(" (", 1)[0]
+    assert Path(where).parent != drafts and Path(where).name.startswith("faq-refund-")
+    assert "Yes, within 30 days" in Path(where).read_text(encoding="utf-8")
+    assert f"(the drafts folder {drafts.parent}" in result.stderr
+    Path(where).unlink()
+
+
+@pytest.mark.usefixtures("terminal")
+def test_a_refused_edit_that_cannot_be_kept_anywhere_says_it_is_lost(
+    run: Run, small_faq: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drafts = tmp_path / "xdg-data" / "faq" / "drafts"
+    drafts.parent.mkdir(parents=True)
+    drafts.write_text("not a folder")
+
+    def full(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(editor.tempfile, "mkstemp", full)
+    result = edit(run, small_faq, BROKEN, tmp_path)
+    assert result.exit_code == ExitCode.DATA
+    assert "; your edit could not be kept anywhere (" in result.stderr
+    assert "No space left on device): it is lost\n" in result.stderr
+
+
 def test_no_editor_runs_without_a_terminal(run: Run, small_faq: Path, tmp_path: Path) -> None:
     result = edit(run, small_faq, "p.write_text('{}')", tmp_path)
     assert result.exit_code == ExitCode.USAGE

@@ -403,3 +403,132 @@ def test_json_escapes_every_character_plain_output_replaces(run: Run, write_faq:
     assert json.loads(listed.stdout)["entries"][0]["question"] == question
     plain = run("--faq", str(path), "list")
     assert not set(plain.stdout) & set(HIDDEN)
+
+
+# --- 6. input larger than memory ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--faq", "/dev/zero", "ask", "x"], ["--faq", "/dev/zero", "list"],
+     ["--no-cache", "--faq", "/dev/zero", "ask", "x"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_a_faq_file_without_end_is_refused_at_once(tmp_path: Path, args: list[str]) -> None:
+    """faq --faq /dev/zero ask x read /dev/zero until a MemoryError."""
+    result = faq_process(tmp_path, *args)
+    assert result.returncode == ExitCode.DATA
+    assert result.stderr.decode() == "faq: /dev/zero:1: not text (a NUL byte at byte 1)\n"
+
+
+def test_a_file_of_nuls_larger_than_faq_reads_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    big = tmp_path / "big.json"
+    with open(big, "wb") as f:
+        f.truncate(3 << 30)  # sparse: 3 GB of NULs, no disk used
+    result = faq_process(tmp_path, "--faq", str(big), "ask", "x")
+    assert result.returncode == ExitCode.DATA
+    assert result.stderr.decode() == f"faq: {big}: larger than 1 GiB, more than faq reads\n"
+
+
+def test_a_nul_after_the_start_is_found_and_named(tmp_path: Path) -> None:
+    faq = tmp_path / "faq.json"
+    faq.write_bytes(b"\n" * 3 + b" " * (3 << 20) + b"\0{}")
+    result = faq_process(tmp_path, "--faq", str(faq), "list")
+    assert result.returncode == ExitCode.DATA
+    expected = f"faq: {faq}:4: not text (a NUL byte at byte {3 + (3 << 20) + 1})\n"
+    assert result.stderr.decode() == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [(["import", "-"], "<stdin>"), (["add", "-q", "A new question?", "-a", "-"], "--answer -")],
+)
+def test_standard_input_without_end_is_refused_at_once(
+    tmp_path: Path, args: list[str], shown: str
+) -> None:
+    """import - < /dev/zero and add -a - < /dev/zero read until a MemoryError."""
+    faq = tmp_path / "faq.json"
+    faq.write_text(json.dumps(SMALL_FAQ), encoding="utf-8")
+    before = faq.read_bytes()
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run(
+            [sys.executable, "-m", "faqcli", "--faq", str(faq), *args], stdin=zero,
+            capture_output=True, env=faq_env(tmp_path), check=False, timeout=60,
+        )  # fmt: skip
+    assert result.stderr.decode() == f"faq: {shown}:1: not text (a NUL byte at byte 1)\n"
+    assert result.returncode == ExitCode.DATA
+    assert faq.read_bytes() == before
+
+
+def test_an_answer_on_standard_input_is_bounded(tmp_path: Path) -> None:
+    faq = tmp_path / "faq.json"
+    faq.write_text(json.dumps(SMALL_FAQ), encoding="utf-8")
+    before = faq.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli", "--faq", str(faq), "add", "-q", "Long?", "-a", "-"],
+        input=b"y\n" * (1 << 20), capture_output=True, env=faq_env(tmp_path), check=False,
+        timeout=60,
+    )  # fmt: skip
+    assert result.stderr.decode() == "faq: --answer -: larger than 1 MiB, more than faq reads\n"
+    assert result.returncode == ExitCode.DATA
+    assert faq.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "file"])
+def test_completion_never_opens_a_faq_that_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    """Completion with FAQ_FILE a FIFO hung the shell (and /dev/zero: a MemoryError);
+    a regular file is completed as before."""
+    import os
+
+    path = {"fifo": tmp_path / "faq.fifo", "device": Path("/dev/zero"),
+            "file": tmp_path / "faq.json"}[kind]  # fmt: skip
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "file":
+        path.write_text(json.dumps(SMALL_FAQ), encoding="utf-8")
+    env = faq_env(tmp_path, FAQ_FILE=str(path), _FAQ_COMPLETE="complete_bash",
+                  COMP_WORDS="faq show ", COMP_CWORD="2")  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", "from faqcli.launch import main; main()"], env=env,
+        capture_output=True, stdin=subprocess.DEVNULL, check=False, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert result.stderr == b""
+    assert (b"refund" in result.stdout.split()) == (kind == "file")
+
+
+@pytest.mark.usefixtures("terminal")
+def test_an_editor_that_leaves_a_fifo_is_refused_not_waited_for(
+    run: Run, small_faq: Path, tmp_path: Path
+) -> None:
+    """An editor that replaced its file with a FIFO hung faq on reading it."""
+    code = "import os; p.unlink(); os.mkfifo(p)"
+    path = tmp_path / "fifo_editor.py"
+    path.write_text(f"import sys\nfrom pathlib import Path\np = Path(sys.argv[1])\n{code}\n")
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "edit", "refund",
+                 env={"EDITOR": f"{sys.executable} {path}", "VISUAL": ""})  # fmt: skip
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("faq: the editor left ")
+    assert result.stderr.endswith("refund.json not a regular file; nothing changed\n")
+    assert small_faq.read_bytes() == before
+
+
+# --- 9. ask - and a question after many blanks -----------------------------------------
+
+
+def test_a_question_after_many_blanks_is_still_answered_in_its_place(tmp_path: Path) -> None:
+    """A line starting with more than 2,000 blanks was dropped: outputs no longer lined
+    up with inputs."""
+    lines = [" " * 3000 + "why did the soldier defect", "\t" * 20000 + "how do defectors escape",
+             " " * 9000, "x" * 9000 + " tail"]  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "faqcli", "ask", "-"], input="\n".join(lines).encode(),
+        capture_output=True, env=faq_env(tmp_path), check=False, timeout=60,
+    )  # fmt: skip
+    shown = [line for line in result.stdout.decode().splitlines() if line.startswith("> ")]
+    assert shown == ["> why did the soldier defect", "> how do defectors escape", "> " + "x" * 2000]
+    assert "[why-defect-now," in result.stdout.decode()
+    assert "[escape-routes," in result.stdout.decode()

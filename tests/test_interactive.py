@@ -207,6 +207,33 @@ def test_remove_on_a_terminal_shows_the_question_and_keeps_the_entry_on_no(
     assert store.load(small_faq).get("refund") is None
 
 
+@pytest.mark.parametrize(
+    ("args", "asked", "key", "code", "said"),
+    [(["remove", "refund"], "[y/N]: ", CTRL_D, ExitCode.NO_MATCH, "kept refund: nothing removed"),
+     (["add"], "Question: ", CTRL_D, ExitCode.NO_MATCH, "nothing added"),
+     (["add", "-q", "A new one?"], "Answer: ", CTRL_D, ExitCode.NO_MATCH, "nothing added"),
+     (["add"], "Question: ", CTRL_C, ExitCode.INTERRUPTED, ""),
+     (["remove", "refund"], "[y/N]: ", CTRL_C, ExitCode.INTERRUPTED, "")],
+    ids=["remove-eof", "add-eof", "answer-eof", "add-ctrl-c", "remove-ctrl-c"],
+)  # fmt: skip
+def test_ctrl_d_and_ctrl_c_at_a_prompt_end_the_line_and_change_nothing(
+    small_faq: Path, tmp_path: Path, terminals: list[Any], args: list[str], asked: str,
+    key: str, code: int, said: str,
+) -> None:  # fmt: skip
+    """Issue 22 (also noticed) and 23, item 5: Ctrl-D at the add or remove prompts
+    exited 130, and neither key ended the line before the shell's prompt came back."""
+    before = small_faq.read_bytes()
+    term = prompt_on(small_faq, tmp_path, terminals, *args)
+    term.expect(asked)
+    term.send(key)
+    assert term.wait() == code
+    after = term.raw[term.raw.rindex(asked) + len(asked) :]
+    assert after.startswith(("\r\n", "^D\r\n", "^C\r\n")), repr(after)
+    assert said in term.output
+    assert "Traceback" not in term.output
+    assert small_faq.read_bytes() == before
+
+
 def test_edit_on_a_terminal_keeps_a_refused_edit_and_offers_it_next_time(
     small_faq: Path, tmp_path: Path, terminals: list[Any]
 ) -> None:

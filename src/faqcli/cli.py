@@ -99,7 +99,10 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     each with its question as help. A FAQ that cannot be read completes nothing."""
     given = ctx.find_root().params.get("faq") or ()
     try:
-        listing = operations.list_entries(store.resolve(given[-1] if given else None))
+        source = store.resolve(given[-1] if given else None)
+        if not source.path.is_file():  # a FIFO or a device would block the shell
+            return []
+        listing = operations.list_entries(source)
     except (FaqError, OSError):
         return []  # completion must never fail: the shell would print the traceback
     from rich.markup import escape
@@ -190,14 +193,25 @@ def root(
     ctx.obj = Options(faq[0] if faq else None, cache=not no_cache)
 
 
+_BLANKS = b" \t\v\f\r"
+
+
 def _questions() -> Iterator[str]:
     """The questions on stdin, one a line (``faq ask -``)."""
     # Bytes, not text: a line that is not UTF-8 is still a question, and only as much
     # of a line as ranking reads is kept, however long the line.
     keep = DEFAULTS.max_query_chars * 4  # bytes enough for that many characters
     stdin = sys.stdin.buffer
-    while line := stdin.readline(keep):
-        if not line.endswith(b"\n"):
+    while chunk := stdin.readline(keep):
+        # Blanks before the question are dropped as they are read, so that a question
+        # after any number of them is still read (not a line of blanks, skipped).
+        line = chunk.lstrip(_BLANKS)
+        while chunk and not line and not chunk.endswith(b"\n"):
+            chunk = stdin.readline(keep)
+            line = chunk.lstrip(_BLANKS)
+        if line and not line.endswith(b"\n"):
+            line += stdin.readline(keep - len(line))
+        if line and not line.endswith(b"\n"):
             while (rest := stdin.readline(65536)) and not rest.endswith(b"\n"):
                 pass  # the rest of an overlong line: read and dropped, a piece at a time
         text = line.decode("utf-8", "replace").rstrip("\r\n")[: DEFAULTS.max_query_chars]
@@ -667,7 +681,7 @@ def init(
 def _read_field(value: str | None, name: str) -> str:
     """A field from its option, from stdin for "-", or from a prompt on a terminal."""
     if value == "-":
-        data = sys.stdin.buffer.read()
+        data = store.read_limited(sys.stdin.buffer, f"--{name} -", store.FIELD_MAX)
         try:
             value = data.decode("utf-8").strip("\n")
         except UnicodeDecodeError as exc:
@@ -676,7 +690,10 @@ def _read_field(value: str | None, name: str) -> str:
     elif value is None:
         if not sys.stdin.isatty():
             raise UsageError(f"--{name} is required")
-        value = str(typer.prompt(name.capitalize()))
+        value = _typed(f"{name.capitalize()}: ")
+        if value is None:  # Ctrl-D
+            typer.echo("nothing added", err=True)
+            raise typer.Exit(int(ExitCode.NO_MATCH))
     if store.blank(value):
         raise UsageError(f"the {name} is empty")
     return _utf8(value, f"--{name}")
@@ -763,7 +780,7 @@ def remove(
 
 def _confirm_removal(entry: Entry) -> bool:
     question = safe(entry.question.replace("\n", " "))
-    return bool(typer.confirm(f"Remove {safe(entry.id)} ({question})?", default=False))
+    return _confirm(f"Remove {safe(entry.id)} ({question})?", default=False) is True
 
 
 @app.command(
@@ -822,7 +839,38 @@ def _reopen_draft(draft: Path) -> bool:
     where = safe(str(draft))
     prompt = f"A refused edit of this entry is kept in {where}.\nReopen it"
     prompt += " (n: edit the entry as it is now)?"
-    return bool(typer.confirm(prompt, default=True))
+    reopen = _confirm(prompt, default=True)
+    if reopen is None:  # Ctrl-D: leave, changing nothing
+        raise typer.Exit(int(ExitCode.NO_MATCH))
+    return reopen
+
+
+def _typed(text: str) -> str | None:
+    """A line typed at the terminal after ``text``; None at Ctrl-D. Ctrl-D and Ctrl-C
+    both end the line first, so that the shell's prompt starts on a line of its own
+    (Ctrl-C then ends faq with exit 130)."""
+    try:
+        return input(text)
+    except EOFError:
+        print()
+        return None
+    except KeyboardInterrupt:
+        print()
+        raise
+
+
+def _confirm(text: str, default: bool) -> bool | None:
+    """Yes or no at the terminal, Enter for ``default``; None at Ctrl-D (see
+    :func:`_typed`): a question not answered, which every caller takes as no."""
+    choices = " [Y/n]: " if default else " [y/N]: "
+    while (reply := _typed(text + choices)) is not None:
+        reply = reply.strip().lower()
+        if not reply:
+            return default
+        if reply in ("y", "yes", "n", "no"):
+            return reply.startswith("y")
+        print("Answer y or n.")
+    return None
 
 
 @app.command(epilog=examples("faq check", "faq --faq support.json check --json"))
@@ -877,7 +925,8 @@ def import_(
     with the answer below. With FILE -, the format is told from the first line.
     """
     if str(file) == "-":
-        text, name = store.decode_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+        data = store.read_limited(sys.stdin.buffer, "<stdin>", store.TEXT_MAX)
+        text, name = store.decode_text(data, "<stdin>"), "<stdin>"
     else:
         text, name = store.read_text(file), str(file)
     result = operations.import_entries(

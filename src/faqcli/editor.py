@@ -18,7 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from faqcli import store
 from faqcli.errors import FaqDataError, UsageError, io_error
@@ -44,6 +44,15 @@ def draft_path(faq_path: Path, entry_id: str) -> Path:
     typed = id_key(entry_id).encode("utf-8", "surrogatepass")  # one id however composed
     key = hashlib.sha256(os.fsencode(faq_path.resolve()) + b"\0" + typed).hexdigest()[:12]
     return store.user_data_dir() / "drafts" / f"{store.slugify(entry_id)}-{key}.json"
+
+
+class Kept(NamedTuple):
+    """Where a refused edit was saved: ``path`` (None: nowhere could be written, for
+    the reason ``why``), and whether the next ``faq edit`` offers to reopen it."""
+
+    path: Path | None
+    reopens: bool
+    why: str = ""
 
 
 class EditorSession:
@@ -95,18 +104,28 @@ class EditorSession:
             raise FaqDataError(f"{err.message}; {hint}, then edit again") from None
         return text if self.reopen(self.draft) else None
 
-    def keep(self) -> Path | None:
+    def keep(self) -> Kept | None:
         """Save the editor's text as this entry's draft, when it ran and changed
-        something; the draft's path, or None when there was nothing to keep or it
-        could not be saved."""
+        something (None when there was nothing to keep). When the drafts folder cannot
+        be written (a read-only data folder, ``drafts`` a file), the text goes to a
+        named file in the temporary folder instead, which the next edit does not offer;
+        when that fails too, :class:`Kept` says why, so that the loss is never silent."""
         if self.text is None or self.text == self.original:
             return None
         try:
             self.draft.parent.mkdir(parents=True, exist_ok=True)
             self.draft.write_bytes(self.text)
-        except OSError:
-            return None
-        return self.draft
+        except OSError as exc:
+            refused = f"{self.draft.parent}: {exc.strerror or exc}"
+        else:
+            return Kept(self.draft, reopens=True)
+        try:
+            handle, name = tempfile.mkstemp(prefix=f"faq-{self.draft.stem}-", suffix=".json")
+            with os.fdopen(handle, "wb") as file:
+                file.write(self.text)
+        except OSError as exc:
+            return Kept(None, reopens=False, why=f"{refused}; {exc.strerror or exc}")
+        return Kept(Path(name), reopens=False, why=refused)
 
     def discard(self) -> None:
         """Delete the draft: the entry was edited (or left as it is) successfully."""
@@ -124,6 +143,8 @@ def run(editor: str, text: str, name: str) -> tuple[int, bytes]:
             status = subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
         except (OSError, ValueError) as exc:  # ValueError: shlex on an unclosed quote
             raise UsageError(f"cannot run the editor {editor!r}: {exc}") from None
+        if path.exists() and not path.is_file():  # a FIFO would block the read forever
+            raise UsageError(f"the editor left {path} not a regular file; nothing changed")
         try:
             return status, path.read_bytes()
         except OSError as exc:  # the editor removed or replaced the file

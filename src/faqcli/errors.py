@@ -10,7 +10,8 @@ class ExitCode(IntEnum):
     """Process exit codes, like grep's: documented in the README."""
 
     OK = 0  # answered / found / clean
-    NO_MATCH = 1  # no confident answer, id not found, eval below --fail-under, check findings
+    NO_MATCH = 1  # no confident answer, id not found, eval below --fail-under, check findings,
+    # a prompt declined or left with Ctrl-D
     USAGE = 2  # bad command line: empty question, --top 0, unknown option
     DATA = 3  # bad FAQ data or a FAQ file that cannot be read or written
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)

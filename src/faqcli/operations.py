@@ -352,8 +352,13 @@ def edit_in_editor(source: store.FaqSource, entry_id: str, session: EditorSessio
         if kept is None:
             raise
         again = f"faq edit {shlex.quote(entry_id)}"
-        msg = f"{err.message}; your edit is kept in {kept} ({again} offers to reopen it)"
-        raise type(err)(msg) from None
+        if kept.path is None:
+            where = f"your edit could not be kept anywhere ({kept.why}): it is lost"
+        elif kept.reopens:
+            where = f"your edit is kept in {kept.path} ({again} offers to reopen it)"
+        else:
+            where = f"your edit is kept in {kept.path} (the drafts folder {kept.why})"
+        raise type(err)(f"{err.message}; {where}") from None
     session.discard()
     return result
 

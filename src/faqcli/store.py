@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from faqcli import atomic
 from faqcli.errors import FaqDataError, NotFoundError, io_error
@@ -148,12 +148,49 @@ def read_text(path: Path, shown: Path | None = None) -> str:
     return decode_text(read_bytes(path, shown), str(shown or path))
 
 
+TEXT_MAX = 1 << 30  # bytes of a file faq reads (a million-entry FAQ is ~0.4 GB)
+FIELD_MAX = 1 << 20  # bytes of one field read from standard input (add -a -)
+
+
 def read_bytes(path: Path, shown: Path | None = None) -> bytes:
-    """The file's bytes, or a one-line error saying why it cannot be read."""
+    """The file's bytes, or a one-line error saying why it cannot be read: also when it
+    is larger than ``TEXT_MAX`` or holds a NUL byte (see :func:`read_limited`)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return read_limited(file, str(shown or path), TEXT_MAX)
     except OSError as exc:
         raise io_error(shown or path, exc) from None
+
+
+def read_limited(file: BinaryIO, name: str, limit: int) -> bytes:
+    """All of ``file``, read a piece at a time and refused as soon as it is seen not to
+    be text: a NUL byte (no FAQ, CSV or Markdown text holds one; ``/dev/zero``, a disk
+    image) or more than ``limit`` bytes (a stream without end). Refused early, so that
+    neither is read into memory whole."""
+    import stat
+
+    try:
+        st: os.stat_result | None = os.fstat(file.fileno())
+    except (OSError, ValueError):  # a stream with no file (io.UnsupportedOperation)
+        st = None
+    if st is not None and stat.S_ISREG(st.st_mode) and st.st_size > limit:
+        raise FaqDataError(f"{name}: larger than {_size(limit)}, more than faq reads")
+    pieces: list[bytes] = []
+    total = 0
+    while piece := file.read(1 << 20):
+        nul = piece.find(b"\0")
+        if nul >= 0:
+            line = sum(p.count(b"\n") for p in pieces) + piece.count(b"\n", 0, nul) + 1
+            raise FaqDataError(f"{name}:{line}: not text (a NUL byte at byte {total + nul + 1})")
+        total += len(piece)
+        if total > limit:
+            raise FaqDataError(f"{name}: larger than {_size(limit)}, more than faq reads")
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def _size(n: int) -> str:
+    return f"{n >> 30} GiB" if n >= 1 << 30 else f"{n >> 20} MiB"
 
 
 def decode_text(data: bytes, name: str) -> str:
