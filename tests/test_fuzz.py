@@ -481,3 +481,63 @@ def test_any_question_gives_a_documented_exit(
         if "--json" in options and outcome.code != 2:
             for line in outcome.out.splitlines():
                 assert set(json.loads(line)) == {"query", "answer", "matches"}
+
+
+# --- the conditions faq runs in (issue 22, beyond the list) -----------------------------
+
+COMMANDS = st.sampled_from(
+    [["ask", "why did the soldier defect"], ["ask", "--json", "escape"],
+     ["ask", "zzz", "--top", "3"], ["ask", "-"], ["list"], ["show", "escape-routes"],
+     ["export", "-f", "md"], ["where"], ["check"], ["misses"], ["--help"], ["ask", "--help"],
+     ["--version"], ["aks", "x"], []]
+)  # fmt: skip
+COLUMNS = st.one_of(
+    st.integers(-5, 400).map(str), st.sampled_from(["", "x", "9" * 40, "1e9", "²", " 80"])
+)
+
+
+@fuzz(30)
+@given(
+    args=COMMANDS,
+    columns=COLUMNS,
+    encoding=st.sampled_from(["utf-8", "ascii", "latin-1", "cp1252", "utf-16"]),
+    stdout=st.sampled_from(["pipe", "full", "closed"]),
+    stderr=st.sampled_from(["pipe", "full"]),
+    interrupt=st.one_of(st.none(), st.floats(0.0, 0.15)),
+)
+def test_any_output_encoding_size_or_signal_gives_a_documented_exit(
+    args: list[str], columns: str, encoding: str, stdout: str, stderr: str,
+    interrupt: float | None,
+) -> None:  # fmt: skip
+    """faq run as a process (its console script) with its output to a full disk or closed, an output
+    encoding that cannot hold its text, any COLUMNS, and a Ctrl-C at any moment of its
+    start: a documented exit code (130 for the Ctrl-C), never a traceback."""
+    import signal
+    import subprocess
+    import time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "XDG_CACHE_HOME": f"{tmp}/c", "XDG_DATA_HOME": f"{tmp}/d",
+               "COLUMNS": columns, "PYTHONIOENCODING": encoding, "FAQ_FILE": ""}  # fmt: skip
+        with open("/dev/full", "wb") as full:
+            outs = {"pipe": subprocess.PIPE, "full": full, "closed": subprocess.DEVNULL}
+            proc = subprocess.Popen(
+                [str(Path(sys.executable).with_name("faq")), *args], stdin=subprocess.PIPE,
+                stdout=outs[stdout], stderr=outs[stderr] if stderr == "full" else subprocess.PIPE,
+                env=env, close_fds=True,
+            )  # fmt: skip
+            if stdout == "closed" and proc.stdout is not None:
+                proc.stdout.close()
+            if interrupt is not None:
+                time.sleep(interrupt)
+                proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(b"why defect\nhow do they escape\n", timeout=60)
+    # Killed by the signal (-2) is what a Ctrl-C before Python has set up its own
+    # handler gives, before any of faq runs; a shell reports it as 130 too.
+    interrupted = (130, -signal.SIGINT) if interrupt is not None else ()
+    assert proc.returncode in (*DOCUMENTED, *interrupted), (args, proc.returncode, err)
+    # Python's own start (site, the console script's 'import re') comes before the first
+    # instruction of faq: a Ctrl-C there is Python's traceback, with no frame of faq's.
+    err = err or b""
+    before_faq = interrupt is not None and b"faqcli" not in err
+    assert before_faq or b"Traceback" not in err, err

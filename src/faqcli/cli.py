@@ -4,9 +4,11 @@ look, in ``faqcli.render``."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -966,7 +968,16 @@ def main() -> None:
     line on stderr, exit 2; output that cannot be written, one line and exit 3."""
     terminal.standard_streams()
     terminal.terminal_size()
-    sys.exit(terminal.flushed(_run()))
+    code = terminal.flushed(_run())
+    parallel = sys.modules.get("faqcli.parallel")
+    if parallel is not None and parallel.reader_left_running():
+        # The thread reading 'faq ask -' questions ahead is blocked on stdin (after a
+        # Ctrl-C, or an output that failed): Python's shutdown would wait for stdin's
+        # lock and abort (SIGABRT). Everything is written; nothing is left to clean up.
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _run() -> int:

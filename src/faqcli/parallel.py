@@ -130,7 +130,28 @@ def batches(questions: Iterator[str], most: int = 4096) -> Iterator[list[str]]:
             waiting.put(exc)
         waiting.put(end)
 
-    threading.Thread(target=read, daemon=True).start()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        yield from _batched(waiting, end, most)
+    finally:
+        if reader.is_alive():  # stopped early (Ctrl-C, an output that failed)
+            _left_reading.append(reader)
+
+
+# Reader threads of batches() stopped before their input ended: each may be blocked on
+# stdin, where Python's shutdown would wait for the lock of stdin and abort.
+_left_reading: list[Any] = []
+
+
+def reader_left_running() -> bool:
+    """Whether a thread of :func:`batches` may still be reading standard input."""
+    return any(thread.is_alive() for thread in _left_reading)
+
+
+def _batched(waiting: Any, end: object, most: int) -> Iterator[list[str]]:
+    import queue
+
     while True:
         item = waiting.get()
         batch: list[str] = []
