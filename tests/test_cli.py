@@ -73,14 +73,16 @@ def test_ask_json_contract(run: Run, small_faq: Path) -> None:
     result = run("--faq", str(small_faq), "ask", "--json", "forgot my password")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
-    assert set(doc) == {"query", "answer", "matches"}
+    assert set(doc) == {"query", "answer", "matches", "confident", "threshold", "near_tie"}
+    assert (doc["confident"], doc["threshold"], doc["near_tie"]) == (True, 60.0, False)
     assert doc["query"] == "forgot my password"
     assert doc["answer"]["id"] == "reset-password"
     assert 1 <= len(doc["matches"]) <= 3
     assert doc["matches"][0] == doc["answer"]
     for match in doc["matches"]:
-        assert set(match) == {"id", "question", "answer", "score"}
+        assert set(match) == {"id", "question", "answer", "score", "confident"}
         assert 0 <= match["score"] <= 100
+        assert match["confident"] == (match["score"] >= doc["threshold"])
     scores = [m["score"] for m in doc["matches"]]
     assert scores == sorted(scores, reverse=True)
 

@@ -214,6 +214,28 @@ def test_eval_json_has_exactly_the_contract_keys(
     assert doc["hit@1"] == 1.0
 
 
+@pytest.mark.parametrize(
+    ("limits", "code", "said"),
+    [(["hit@1=0.5"], 0, ""), (["answer_precision=0.99"], 1,
+      "faq: answer_precision 0.500 is below --fail-under answer_precision=0.99\n"),
+     (["0.2", "mrr@10=1"], 1, " is below --fail-under mrr@10=1\n"),
+     (["ece=0.1"], 2, "'ece' is not a metric it can name"),
+     (["hit@1=1.5"], 2, "'1.5' is not a fraction")],
+)  # fmt: skip
+def test_eval_fail_under_can_name_the_metric(
+    run: Callable[..., Result], small_faq: Path, tmp_path: Path, limits: list[str], code: int,
+    said: str,
+) -> None:  # fmt: skip
+    """Issue 23, item 11: --fail-under answer_precision=0.8, repeatable."""
+    labelled = [{"query": "reset my password", "expected": "reset-password"},
+                {"query": "where is the office", "expected": "opening-hours"}]  # fmt: skip
+    queries = write_queries(tmp_path, labelled)
+    args = [a for limit in limits for a in ("--fail-under", limit)]
+    result = run("--faq", str(small_faq), "eval", str(queries), *args, "-t", "0")
+    assert result.exit_code == code, result.stderr
+    assert said in result.stderr
+
+
 def test_eval_fail_under_exits_1(
     run: Callable[..., Result], small_faq: Path, tmp_path: Path
 ) -> None:

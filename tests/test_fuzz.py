@@ -480,7 +480,14 @@ def test_any_question_gives_a_documented_exit(
         assert_terminal_safe(outcome, tuple(args))
         if "--json" in options and outcome.code != 2:
             for line in outcome.out.splitlines():
-                assert set(json.loads(line)) == {"query", "answer", "matches"}
+                assert set(json.loads(line)) == {
+                    "query",
+                    "answer",
+                    "matches",
+                    "confident",
+                    "threshold",
+                    "near_tie",
+                }
 
 
 # --- the conditions faq runs in (issue 22, beyond the list) -----------------------------

@@ -168,11 +168,11 @@ def test_reports_of_changes_go_to_stderr_but_the_new_id_to_stdout() -> None:
 
 
 def test_evaluation_below_fail_under_says_so_on_stderr_in_text_and_json() -> None:
-    result = Evaluation("q.jsonl", Report(in_scope=2, hit1=0.5), fail_under=0.8)
+    result = Evaluation("q.jsonl", Report(in_scope=2, hit1=0.5), fail_under=(("hit@1", 0.8),))
     for renderer_class in (PlainRenderer, JsonRenderer):
         out, err = io.StringIO(), io.StringIO()
         renderer_class(out, err).render(result)
-        assert err.getvalue() == "faq: hit@1 0.500 is below --fail-under 0.8\n"
+        assert err.getvalue() == "faq: hit@1 0.500 is below --fail-under hit@1=0.8\n"
 
 
 def test_rich_report_has_metrics_and_misses() -> None:
@@ -183,7 +183,8 @@ def test_rich_report_has_metrics_and_misses() -> None:
 
 def test_json_of_an_answer_without_explain_has_no_explain_key() -> None:
     doc = json_of(GOLDEN_CASES["ask-none"])
-    assert set(doc) == {"query", "answer", "matches"}
+    assert set(doc) == {"query", "answer", "matches", "confident", "threshold", "near_tie"}
+    assert doc["confident"] is False and doc["matches"][0]["confident"] is False
     assert doc["answer"] is None and [m["id"] for m in doc["matches"]] == ["pay"]
 
 

@@ -573,6 +573,31 @@ def show(
     _finish(operations.show(_source(ctx), entry_id, cache=ctx.obj.cache), as_json)
 
 
+# The metrics of faq eval that --fail-under can name: those where more is better.
+_AT_LEAST = ("hit@1", "hit@5", "mrr@10", "answered_correct", "oos_abstained",
+             "answer_precision", "coverage_at_90")  # fmt: skip
+_FAIL_UNDER_HELP = (f"Exit 1 when hit@1 (or METRIC: {', '.join(_AT_LEAST)}) is below VALUE, "
+                    "a fraction; repeat for several.")  # fmt: skip
+
+
+def _fail_under(text: str) -> tuple[str, float]:
+    """``--fail-under 0.8`` (hit@1) or ``--fail-under answer_precision=0.9``."""
+    name, equals, value = text.rpartition("=")
+    name = name.strip() if equals else "hit@1"
+    if name not in _AT_LEAST:
+        known = ", ".join(_AT_LEAST)
+        raise typer.BadParameter(f"{name!r} is not a metric it can name (one of {known})")
+    try:
+        least = float(value)
+    except ValueError:
+        least = math.nan
+    if math.isnan(least) and value.strip().lower() == "nan":
+        raise typer.BadParameter("nan is not a number")
+    if not 0 <= least <= 1:  # also nan
+        raise typer.BadParameter(f"{value.strip()!r} is not a fraction from 0 to 1")
+    return name, least
+
+
 @app.command(
     name="eval",
     epilog=examples(
@@ -590,13 +615,11 @@ def eval_(
         readable=False,  # an unreadable file is bad data (exit 3), not a usage error
     ),
     threshold: float | None = _threshold_option("Confidence threshold."),
-    fail_under: float | None = typer.Option(
-        None,
+    fail_under: list[str] = typer.Option(
+        [],
         "--fail-under",
-        min=0,
-        max=1,
-        callback=_finite,
-        help="Exit 1 when hit@1 is below this fraction.",
+        metavar="[METRIC=]VALUE",
+        help=_FAIL_UNDER_HELP,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     tune: bool = typer.Option(
@@ -618,8 +641,9 @@ def eval_(
     Example line:  {"query": "how do I pay", "expected": "payment"}
     """
     tuned = _source(ctx) if tune else None
+    least = tuple(_fail_under(text) for text in fail_under)
     result = operations.evaluate_queries(
-        _index(ctx), queries, threshold=threshold, fail_under=fail_under, tune=tuned,
+        _index(ctx), queries, threshold=threshold, fail_under=least, tune=tuned,
         source=_source(ctx),
     )  # fmt: skip
     _finish(result, as_json)

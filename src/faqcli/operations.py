@@ -574,7 +574,7 @@ def evaluate_queries(
     queries: Path,
     *,
     threshold: float | None = None,
-    fail_under: float | None = None,
+    fail_under: tuple[tuple[str, float], ...] = (),
     tune: store.FaqSource | None = None,
     source: store.FaqSource | None = None,
 ) -> Evaluation:

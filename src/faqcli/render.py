@@ -196,16 +196,30 @@ def _miss_group_json(group: MissGroup) -> dict[str, Any]:
     }
 
 
-def _match_json(match: Match) -> dict[str, Any]:
+def _match_json(match: Match, threshold: float | None = None) -> dict[str, Any]:
     e = match.entry
-    return {"id": e.id, "question": e.question, "answer": e.answer, "score": match.score}
+    doc = {"id": e.id, "question": e.question, "answer": e.answer, "score": match.score}
+    if threshold is not None:
+        doc["confident"] = match.score >= threshold
+    return doc
+
+
+def _scored(answer: Answer, match: Match) -> str:
+    """ "score 95", or "score 19, not confident" for a match of ``--top N`` shown below
+    the threshold: shown because it was asked for, not an answer."""
+    if match.score >= answer.threshold:
+        return f"score {_score(match.score)}"
+    return f"score {_score(match.score)}, not confident"
 
 
 def _answer_json(answer: Answer) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "query": answer.query,
-        "answer": _match_json(answer.matches[0]) if answer.confident else None,
-        "matches": [_match_json(m) for m in answer.listed],
+        "answer": _match_json(answer.matches[0], answer.threshold) if answer.confident else None,
+        "confident": answer.confident,
+        "threshold": answer.threshold,
+        "near_tie": answer.tied,
+        "matches": [_match_json(m, answer.threshold) for m in answer.listed],
     }
     if answer.why:
         doc["explain"] = _explain_json(answer.explanation) if answer.explanation else None
@@ -215,16 +229,31 @@ def _answer_json(answer: Answer) -> dict[str, Any]:
     return doc
 
 
+def _as_shown(value: Any) -> Any:
+    """``value`` with each float rounded to the 3 decimals the report shows (never
+    ``0.12500000000000003``); scores and thresholds keep their one decimal."""
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: _as_shown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_shown(v) for v in value]
+    return value
+
+
 def _evaluation_json(result: Evaluation) -> dict[str, Any]:
     report, used = result.report, result.threshold
-    return {
-        **report.metrics(),
-        "threshold": used._asdict() if used else None,
-        "tuned": result.tuned,
-        "sweep": [row._asdict() for row in report.sweep],
-        "wrong_answers": [vars(s) for s in report.wrong_answers],
-        "withheld": [vars(s) for s in report.withheld],
-    }
+    doc: dict[str, Any] = _as_shown(
+        {
+            **report.metrics(),
+            "threshold": used._asdict() if used else None,
+            "tuned": result.tuned,
+            "sweep": [row._asdict() for row in report.sweep],
+            "wrong_answers": [vars(s) for s in report.wrong_answers],
+            "withheld": [vars(s) for s in report.withheld],
+        }
+    )
+    return doc
 
 
 def _review_item_json(item: ReviewItem) -> dict[str, Any]:
@@ -452,7 +481,11 @@ def _tuned_note(value: float) -> str:
 
 
 def _fail_note(result: Evaluation) -> str:
-    return f"faq: hit@1 {result.report.hit1:.3f} is below --fail-under {result.fail_under}"
+    shown = [
+        f"{name} {'-' if value is None else f'{value:.3f}'} is below --fail-under {name}={least:g}"
+        for name, value, least in result.below
+    ]
+    return "faq: " + "; ".join(shown)
 
 
 def _where_warning(result: Where) -> str:
@@ -629,9 +662,7 @@ class PlainRenderer:
         for i, m in enumerate(answer.shown):
             if i:
                 self._line()
-            self._line(
-                f"{one_line(m.entry.question)} [{safe(m.entry.id)}, score {_score(m.score)}]"
-            )
+            self._line(f"{one_line(m.entry.question)} [{safe(m.entry.id)}, {_scored(answer, m)}]")
             self._line(safe(m.entry.answer).strip("\n"))
         if not answer.confident:
             self._line(f"No confident answer for: {one_line(answer.query)}")
@@ -885,7 +916,7 @@ class RichRenderer(PlainRenderer):
             self.console.print(Text("Two answers fit about equally well:", style="yellow"))
         for m in answer.shown:
             style = SCORE_STYLES[answer.strength(m)]
-            self.console.print(self._panel(m.entry, f"score {_score(m.score)}", style))
+            self.console.print(self._panel(m.entry, _scored(answer, m), style))
         if not answer.confident:
             self.console.print(
                 Text.assemble("No confident answer for: ", (one_line(answer.query), "bold"))

@@ -202,14 +202,22 @@ class Evaluation(NamedTuple):
 
     name: str
     report: Report
-    fail_under: float | None = None
+    fail_under: tuple[tuple[str, float], ...] = ()  # (metric, the least it may be)
     threshold: Threshold | None = None  # the threshold the metrics were computed at
     tuned: float | None = None  # with --tune: the threshold written to the FAQ file
 
     @property
+    def below(self) -> list[tuple[str, float | None, float]]:
+        """The metrics under their ``--fail-under``: (name, value, least); a metric
+        with no value (answer precision when nothing was answered) is under it too."""
+        metrics = self.report.metrics()
+        found = [(name, metrics[name], least) for name, least in self.fail_under]
+        return [(n, v, least) for n, v, least in found if v is None or v < least]
+
+    @property
     def failed(self) -> bool:
-        """Whether hit@1 is below ``fail_under``."""
-        return self.fail_under is not None and self.report.hit1 < self.fail_under
+        """Whether a metric is below its ``--fail-under``."""
+        return bool(self.below)
 
     @property
     def exit_code(self) -> ExitCode:
