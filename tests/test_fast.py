@@ -72,6 +72,7 @@ CASES = [
 # What the fast path leaves to the full command line, which answers as it always did.
 LEFT = [
     ["ask", "  "],  # empty: the full command line's usage error
+    ["ask", "?"],  # no words: the same usage error as an empty question
     ["ask", "--top", "0", QUESTION],  # refused by the full command line
     ["ask", "--threshold", "101", QUESTION],
     ["ask", "--explain", QUESTION],  # not a plain question: the full command line

@@ -50,6 +50,25 @@ def test_ask_without_a_question_off_a_terminal_is_a_usage_error(run: Run, small_
     assert "Missing argument 'QUESTION...'" in result.stderr
 
 
+def test_questions_piped_to_ask_without_a_dash_are_answered(run: Run, small_faq: Path) -> None:
+    """Issue 23, item 6: echo "where is the office" | faq ask was exit 2."""
+    result = run("--faq", str(small_faq), "ask", input="where is the office\nrefund please\n")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "[office-location, score" in result.stdout
+    assert "[refund, score" in result.stdout
+    assert result.stdout.index("office-location") < result.stdout.index("[refund")
+
+
+@pytest.mark.parametrize("question", ["", " ", "?", "?!", "  ...  "])
+def test_a_question_without_words_is_a_usage_error_like_an_empty_one(
+    run: Run, small_faq: Path, question: str
+) -> None:
+    """Issue 23, item 7: faq ask "?" and faq ask "" gave different exits."""
+    result = run("--faq", str(small_faq), "ask", question)
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr in ("faq: the question is empty\n", "faq: the question has no words\n")
+
+
 def test_a_lone_dash_among_words_is_part_of_the_question(run: Run, small_faq: Path) -> None:
     """Only a lone '-' reads stdin; 'office - hours' is a question of three words."""
     result = run("--faq", str(small_faq), "ask", "--json", "office", "-", "hours", input="")

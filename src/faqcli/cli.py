@@ -335,13 +335,12 @@ def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
     """One question from the command line, questions from stdin (``-``), or a prompt
     when there is none on a terminal."""
     text = " ".join(question)
-    from_stdin = text == "-" or not question
+    from_stdin = text == "-" or not question  # none given: piped in, or at a prompt
     prompting = from_stdin and sys.stdin.isatty()  # a person at a terminal: a prompt
-    if not question and not prompting:
-        msg = "Missing argument 'QUESTION...': ask a question, or - to read questions from stdin"
-        raise click.UsageError(msg, ctx)
-    if not from_stdin and not text.strip():
-        raise UsageError("the question is empty")
+    if not from_stdin and not any(c.isalnum() for c in text):
+        # "" and "?" alike: nothing to match ("?" is no more a question than "")
+        empty = "the question is empty" if not text.strip() else "the question has no words"
+        raise UsageError(empty)
     index = _index(ctx)
     log = _miss_log(ctx, o.logging is Logging.ANSWERS) if o.logging is not Logging.OFF else None
     top, threshold, why = o.top, o.threshold, o.why
@@ -356,11 +355,21 @@ def _ask(ctx: typer.Context, question: list[str], o: Asking) -> None:
         _finish(answer, o.as_json)
         return
     renderer = terminal.renderer(o.as_json)
+    read: list[str] = []  # the first question read, if any
+
+    def questions() -> Iterator[str]:
+        for line in _questions():
+            read[:1] = [line]
+            yield line
+
     answers = operations.ask_each(
-        index, _questions(), top=top, threshold=threshold, why=why, log=log, source=_source(ctx)
+        index, questions(), top=top, threshold=threshold, why=why, log=log, source=_source(ctx)
     )
     for answer in answers:
         renderer.render(answer)  # batch mode exits 0 however each question went
+    if not question and not read:  # 'faq ask' with nothing piped in (< /dev/null)
+        msg = "Missing argument 'QUESTION...': ask a question, or pipe questions in"
+        raise click.UsageError(msg, ctx)
 
 
 def _prompt(

@@ -86,8 +86,8 @@ def parse(argv: list[str]) -> Question | None:
             as_json = True
         else:
             return None  # -, --, --explain, --help, a negative number, a typo...
-    if not " ".join(words).strip():
-        return None  # the full command line says what is missing
+    if not any(c.isalnum() for word in words for c in word):
+        return None  # the full command line says what is missing ("", "?")
     return Question(words, faq, cache, top, threshold, as_json)
 
 
