@@ -366,6 +366,41 @@ def test_usage_errors_from_the_console_script_are_one_line(args: list[str], mess
     assert "(see 'faq ask --help')" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [(["ask", "--plain", "x"],
+      "faq: No such option: --plain. Did you mean --explain? (see 'faq ask --help')\n"),
+     (["ask", "--top", "x", "q"],
+      "faq: Invalid value for '--top' / '-n': 'x' is not a whole number. (see 'faq ask --help')\n"),
+     (["ask", "-t", "abc", "q"],
+      "faq: Invalid value for '--threshold' / '-t': 'abc' is not a number."
+      " (see 'faq ask --help')\n"),
+     (["--faq"], "faq: Option '--faq' requires an argument. (see 'faq --help')\n")],
+    ids=repr,
+)  # fmt: skip
+def test_usage_errors_are_sentences_with_a_help_pointer(args: list[str], line: str) -> None:
+    """Issue 23, item 12: a missing full stop, "not a valid integer range", and faq --faq
+    without a pointer to the help."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "faqcli", *args], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, check=False)  # fmt: skip
+    assert (result.returncode, result.stderr) == (ExitCode.USAGE, line)
+
+
+def test_a_faq_without_a_title_is_exported_and_listed_without_a_null_title(
+    run: Run, write_faq: Any
+) -> None:
+    path = write_faq({"entries": [{"id": "a", "question": "Q?", "answer": "A."}]})
+    for args in (["export"], ["export", "-f", "json"], ["list", "--json"]):
+        result = run("--faq", str(path), *args)
+        assert result.exit_code == 0
+        assert json.loads(result.stdout) == {
+            "entries": [{"id": "a", "question": "Q?", "answer": "A."}]
+        }
+
+
 def test_explain_shows_typos_unmatched_words_and_the_parts_of_the_score(
     run: Run, small_faq: Path
 ) -> None:

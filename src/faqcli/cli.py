@@ -1013,6 +1013,15 @@ def main() -> None:
     sys.exit(code)
 
 
+def _worded(message: str) -> str:
+    """click's message in faq's words: sentences that end ("No such option: --plain.
+    Did you mean --explain?"), and a number that is not one called so, not an "integer
+    range"."""
+    message = re.sub(r"^(No such option: \S+) (Did you mean)", r"\1. \2", message)
+    message = message.replace("is not a valid integer range", "is not a whole number")
+    return message.replace("is not a valid float range", "is not a number")
+
+
 def _run() -> int:
     """Run the command line; its exit code, whatever it raises."""
     try:
@@ -1025,8 +1034,8 @@ def _run() -> int:
         return int(ExitCode.USAGE)
     except click.ClickException as err:
         where = getattr(err, "ctx", None)
-        hint = f" (see '{where.command_path} --help')" if where is not None else ""
-        typer.echo(f"faq: {safe(err.format_message())}{hint}", err=True)
+        hint = f" (see '{where.command_path if where is not None else 'faq'} --help')"
+        typer.echo(f"faq: {safe(_worded(err.format_message()))}{hint}", err=True)
         return err.exit_code
     except (KeyboardInterrupt, click.Abort):
         return int(ExitCode.INTERRUPTED)

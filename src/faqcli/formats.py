@@ -87,7 +87,8 @@ def parse(text: str, fmt: Format, name: str) -> list[Raw]:
 
 def render(entries: Sequence[Entry], fmt: Format, title: str | None = None) -> str:
     if fmt is Format.JSON:
-        doc = {"title": title, "entries": [e.to_dict() for e in entries]}
+        titled: dict[str, Any] = {"title": title} if title is not None else {}  # no null
+        doc = {**titled, "entries": [e.to_dict() for e in entries]}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt is Format.CSV:
         return _render_csv(entries)

@@ -128,7 +128,8 @@ def json_of(result: Result) -> Any:
         case Answer():
             return _answer_json(result)
         case EntryList():
-            return {"title": result.title, "entries": [e.to_dict() for e in result.entries]}
+            titled = {"title": result.title} if result.title is not None else {}  # no null
+            return {**titled, "entries": [e.to_dict() for e in result.entries]}
         case EntryShown():
             return result.entry.to_dict()
         case CheckReport():
