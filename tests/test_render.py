@@ -218,3 +218,23 @@ def test_build_progress_counts_then_writes_then_clears_itself() -> None:
     assert [(t.description, t.total) for t in shown] == [("Writing the index", None)]
     bar.finished()
     assert not bar.bar.live.is_started
+
+
+@pytest.mark.parametrize("width", [60, 100, 200])
+def test_an_answer_panel_is_at_most_100_columns_however_wide_the_terminal(width: int) -> None:
+    """Issue 23, item 4: at 200 columns an answer panel was 200 wide."""
+    long = Entry("pay", "How do I pay?", "Pay by card or bank transfer. " * 20)
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, legacy_windows=False)
+    RichRenderer(console, out).render(Answer("how do i pay", (Match(long, 91.0),), 60.0))
+    widths = {len(line) for line in out.getvalue().splitlines()}
+    assert max(widths) == min(width, 100)
+
+
+def test_a_match_of_top_below_the_threshold_is_marked_not_confident() -> None:
+    """Issue 23, item 7: --top N showed matches below the threshold as answers."""
+    result = Answer("how do i pay", (Match(ENTRY, 91.04), Match(OTHER, 12.0)), 60.0, top=2)
+    assert "[pay, score 91]" in plain(result)
+    assert ", score 12, not confident]" in plain(result)
+    assert "score 12, not confident" in rich(result)
+    assert "score 91, not confident" not in rich(result)

@@ -871,6 +871,11 @@ def page(content: str, out: IO[str], err: IO[str]) -> None:
         out.write(content)
 
 
+# Columns of an answer's panel at most: lines of text longer than about 100 columns
+# are hard to read, however wide the terminal.
+PANEL_MAX = 100
+
+
 class RichRenderer(PlainRenderer):
     """Panels, tables and Markdown answers for a terminal; the rest as plain lines."""
 
@@ -898,6 +903,7 @@ class RichRenderer(PlainRenderer):
         )
         return Panel(
             body,
+            width=min(self.console.width, PANEL_MAX),
             title=Text(safe(entry.id), style="cyan"),
             title_align="left",
             subtitle=Text(subtitle, style=style),
