@@ -385,7 +385,7 @@ def test_remove_off_a_terminal_without_yes_is_a_usage_error(run: Run, small_faq:
     assert result.stdout == ""
     assert result.stderr == (
         "faq: remove asks before deleting, and stdin is not a terminal: pass --yes to "
-        "remove 'refund' without asking\n"
+        "remove refund without asking\n"
     )
     assert small_faq.read_bytes() == before
 
@@ -395,8 +395,8 @@ def test_remove_shows_the_entry_to_its_confirmation_and_keeps_it_if_declined(
 ) -> None:
     shown: list[Any] = []
 
-    def decline(entry: Any) -> bool:
-        shown.append(entry)
+    def decline(entries: list[Any]) -> bool:
+        shown.extend(entries)
         return False
 
     before = small_faq.read_bytes()
@@ -404,3 +404,19 @@ def test_remove_shows_the_entry_to_its_confirmation_and_keeps_it_if_declined(
     assert [e.question for e in shown] == ["Can I get a refund for my subscription?"]
     assert (result.action, result.exit_code) == ("kept", ExitCode.NO_MATCH)
     assert small_faq.read_bytes() == before
+
+
+def test_remove_takes_several_ids_in_one_write_and_an_unknown_one_removes_none(
+    run: Run, small_faq: Path
+) -> None:
+    """Issue 23, item 9: faq remove ID... several at once."""
+    before = small_faq.read_bytes()
+    refused = run("--faq", str(small_faq), "remove", "refund", "no-such-id", "--yes")
+    assert refused.exit_code == ExitCode.NO_MATCH
+    assert refused.stderr.startswith("faq: no entry with id 'no-such-id'")
+    assert small_faq.read_bytes() == before
+    done = run("--faq", str(small_faq), "remove", "refund", "office-location", "refund", "--yes")
+    assert done.exit_code == ExitCode.OK, done.stderr
+    assert done.stderr == "removed refund, office-location\n"
+    ids = [e.id for e in store.load(small_faq).entries]
+    assert ids == ["reset-password", "delete-account", "opening-hours"]

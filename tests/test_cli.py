@@ -469,3 +469,45 @@ def test_the_python_api_answers_like_the_command(run: Run, small_faq: Path) -> N
     shown = json.loads(run("--faq", str(small_faq), "ask", "--json", answer.query).stdout)
     assert shown["answer"]["id"] == "reset-password"
     assert set(faqcli.__all__) <= set(dir(faqcli))
+
+
+def _help(*args: str, columns: int) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    done = subprocess.run([sys.executable, "-m", "faqcli", *args], capture_output=True,
+                          text=True, env=env, stdin=subprocess.DEVNULL, check=True)  # fmt: skip
+    return done.stdout
+
+
+def test_help_groups_the_commands_one_short_line_each() -> None:
+    """Issue 23, items 3 and 8: commands in groups (as gh does), init mentioned."""
+    text = _help("--help", columns=100)
+    groups = [text.index(f"─ {name} ─") for name in ("Asking", "Authoring", "Maintenance")]
+    assert groups == sorted(groups)
+    commands = [line for line in text.splitlines() if re.match(r"│ [a-z]+ +\S", line)]
+    named = {line.split()[1] for line in commands}
+    assert named == {"ask", "list", "show", "init", "add", "edit", "remove", "import", "export",
+                     "check", "eval", "misses", "review", "index", "where", "help"}  # fmt: skip
+    assert "faq init copies the sample FAQ" in text
+
+
+@pytest.mark.parametrize("command", ["ask", "add", "eval"])
+def test_faq_help_command_is_the_command_s_help(command: str) -> None:
+    assert _help("help", command, columns=80) == _help(command, "--help", columns=80)
+
+
+def test_faq_help_alone_is_faq_s_help() -> None:
+    assert _help("help", columns=80) == _help("--help", columns=80)
+
+
+@pytest.mark.parametrize("columns", [30, 40, 59])
+def test_narrow_help_is_plain_and_never_cuts_an_option_name(columns: int) -> None:
+    text = _help("ask", "--help", columns=columns)
+    for option in ("--top", "--threshold", "--json", "--explain", "--log-misses", "--log-answers"):
+        assert option in text
+    assert "╭" not in text and "\\[" not in text
+    # click's plain help is never narrower than 50 columns (its own minimum)
+    assert max(len(line) for line in text.splitlines()) <= max(columns, 50)

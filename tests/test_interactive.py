@@ -207,6 +207,21 @@ def test_remove_on_a_terminal_shows_the_question_and_keeps_the_entry_on_no(
     assert store.load(small_faq).get("refund") is None
 
 
+def test_remove_of_several_ids_lists_them_and_asks_once(
+    small_faq: Path, tmp_path: Path, terminals: list[Any]
+) -> None:
+    term = prompt_on(small_faq, tmp_path, terminals, "remove", "refund", "office-location")
+    asked = term.expect("[y/N]: ")
+    assert "Remove these 2 entries?" in asked
+    assert "  refund (Can I get a refund for my subscription?)" in asked
+    assert "  office-location (Where is the office?)" in asked
+    term.send("y\r")
+    assert term.wait() == ExitCode.OK
+    assert "removed refund, office-location" in term.output
+    assert [e.id for e in store.load(small_faq).entries] == [
+        "reset-password", "delete-account", "opening-hours"]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "asked", "key", "code", "said"),
     [(["remove", "refund"], "[y/N]: ", CTRL_D, ExitCode.NO_MATCH, "kept refund: nothing removed"),

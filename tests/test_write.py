@@ -22,13 +22,31 @@ Run = Callable[..., Result]
 
 def test_init_copies_the_bundled_entries_and_refuses_to_overwrite(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "faq.json"
-    assert run("init", str(path)).exit_code == 0
+    first = run("init", str(path))
+    assert first.exit_code == 0
+    assert first.stderr == (
+        f"created {path} with the 6 sample entries of the bundled FAQ\n"
+        "to start empty instead: faq init --empty --force (replaces them), then faq add\n"
+    )
     assert store.load(path) == store.load(store.bundled_path())
     again = run("init", str(path))
     assert again.exit_code == ExitCode.USAGE
-    assert "already exists; pass --force" in again.stderr
-    assert run("init", "--force", "--empty", str(path)).exit_code == 0
+    assert again.stderr == (
+        f"faq: {path}: already exists (it holds 6 entries); --force replaces it, its entries "
+        "lost, with the bundled sample entries\n"
+    )
+    emptied = run("init", "--force", "--empty", str(path))
+    assert emptied.exit_code == 0
+    assert emptied.stderr == f"created {path}, with no entries: faq add adds one\n"
     assert store.load(path).entries == ()
+    # Issue 23, item 8: an empty FAQ says how to add an entry, to list and to ask.
+    listed = run("--faq", str(path), "list")
+    assert (listed.exit_code, listed.stdout) == (0, "")
+    hint = "faq: the FAQ has no entries yet: faq add -q QUESTION -a ANSWER adds one\n"
+    assert listed.stderr == hint
+    asked = run("--faq", str(path), "ask", "where is the office")
+    assert asked.exit_code == ExitCode.NO_MATCH
+    assert asked.stderr == hint
 
 
 def test_init_creates_the_file_that_faq_names_but_not_faq_file(run: Run, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import inspect
 import math
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     help="Answer a question from a FAQ file.\n\nExample:  faq ask why did the soldier defect"
-    "\n\n(faq ask alone, on a terminal, asks one question after another at a prompt)",
+    "\n\n(faq ask alone, on a terminal, asks one question after another at a prompt)"
+    "\n\nFirst time: faq init copies the sample FAQ to a file of your own (faq init --empty: "
+    "none), then faq add adds your entries.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
@@ -796,26 +799,33 @@ def add(
 @handles_errors
 def remove(
     ctx: typer.Context,
-    entry_id: str = typer.Argument(
+    entry_ids: list[str] = typer.Argument(
         ...,
-        metavar="ID",
-        help="The id of the entry to remove (completes in the shell).",
+        metavar="ID...",
+        help="The ids of the entries to remove (complete in the shell).",
         autocompletion=complete_ids,
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Remove an entry: on a terminal, shows its question and asks first (declining
-    exits 1); elsewhere --yes is required (exit 2 without it)."""
+    """Remove entries: on a terminal, shows their questions and asks once first
+    (declining exits 1); elsewhere --yes is required (exit 2 without it). An unknown id
+    removes nothing."""
     if not yes and not sys.stdin.isatty():
         msg = "remove asks before deleting, and stdin is not a terminal"
-        raise UsageError(f"{msg}: pass --yes to remove {entry_id!r} without asking")
+        which = " ".join(shlex.quote(i) for i in entry_ids)
+        raise UsageError(f"{msg}: pass --yes to remove {which} without asking")
     confirm = None if yes else _confirm_removal
-    _finish(operations.remove(_source(ctx), entry_id, confirm=confirm))
+    _finish(operations.remove(_source(ctx), entry_ids, confirm=confirm))
 
 
-def _confirm_removal(entry: Entry) -> bool:
-    question = safe(entry.question.replace("\n", " "))
-    return _confirm(f"Remove {safe(entry.id)} ({question})?", default=False) is True
+def _confirm_removal(entries: list[Entry]) -> bool:
+    def line(entry: Entry) -> str:
+        return f"{safe(entry.id)} ({safe(entry.question.replace(chr(10), ' '))})"
+
+    if len(entries) == 1:
+        return _confirm(f"Remove {line(entries[0])}?", default=False) is True
+    listed = "".join(f"\n  {line(e)}" for e in entries)
+    return _confirm(f"Remove these {len(entries)} entries?{listed}\n", default=False) is True
 
 
 @app.command(
@@ -996,6 +1006,71 @@ def _paragraphs_as_lines(typer_app: typer.Typer) -> None:
 _paragraphs_as_lines(app)
 
 
+# faq --help: the commands in groups, as gh shows them, one short line each.
+_GROUPS = {
+    "Asking": {
+        "ask": "Answer a question (none, on a terminal: a prompt).",
+        "list": "List the entries: id, question, tags.",
+        "show": "Print one entry in full.",
+    },
+    "Authoring": {
+        "init": "Create your FAQ file: the sample entries, or --empty.",
+        "add": "Add an entry.",
+        "edit": "Change an entry (in $EDITOR, or by options).",
+        "remove": "Remove entries.",
+        "import": "Merge entries from CSV, Markdown, seed text or JSON.",
+        "export": "Print the whole FAQ as JSON, CSV, Markdown or seed text.",
+    },
+    "Maintenance": {
+        "check": "Find entries the matcher confuses, duplicates, bad data.",
+        "eval": "Measure answers on labelled questions; tune the threshold.",
+        "misses": "The questions faq could not answer, grouped.",
+        "review": "Turn logged questions into alternates or entries.",
+        "index": "Build the index of a large FAQ now.",
+        "where": "Which FAQ file is in use, and why.",
+        "help": "Help on faq or on one command.",
+    },
+}
+
+
+def _grouped(typer_app: typer.Typer) -> None:
+    """Put each command in its group with its short line, in the order of ``_GROUPS``
+    (Typer shows the groups in the order their first command was registered)."""
+    order = [name for commands in _GROUPS.values() for name in commands]
+
+    def name(info: typer.models.CommandInfo) -> str:
+        return info.name or (info.callback.__name__.rstrip("_") if info.callback else "")
+
+    for info in typer_app.registered_commands:
+        for group, commands in _GROUPS.items():
+            if name(info) in commands:
+                info.rich_help_panel, info.short_help = group, commands[name(info)]
+    typer_app.registered_commands.sort(key=lambda info: order.index(name(info)))
+
+
+@app.command(name="help", epilog=examples("faq help", "faq help ask"))
+def help_(
+    ctx: typer.Context,
+    command: list[str] | None = typer.Argument(
+        None, metavar="[COMMAND]", help="The command to explain.", show_default=False
+    ),
+) -> None:
+    """Show the help of faq, or of COMMAND (as faq COMMAND --help does)."""
+    root = ctx.find_root()
+    group = root.command
+    if not command:
+        typer.echo(group.get_help(root))
+        return
+    found = group.get_command(root, command[0]) if isinstance(group, click.Group) else None
+    if found is None or len(command) > 1:
+        raise click.UsageError(f"No such command: {' '.join(command)!r}", ctx)
+    with found.make_context(command[0], ["--help"], parent=root, resilient_parsing=True) as sub:
+        typer.echo(found.get_help(sub))
+
+
+_grouped(app)
+
+
 def main() -> None:
     """Console-script entry point (through ``faqcli.launch``): usage errors become one
     line on stderr, exit 2; output that cannot be written, one line and exit 3."""
@@ -1013,6 +1088,9 @@ def main() -> None:
     sys.exit(code)
 
 
+PLAIN_HELP_BELOW = 60  # columns: narrower, help is click's plain text, not Rich's tables
+
+
 def _worded(message: str) -> str:
     """click's message in faq's words: sentences that end ("No such option: --plain.
     Did you mean --explain?"), and a number that is not one called so, not an "integer
@@ -1025,6 +1103,11 @@ def _worded(message: str) -> str:
 def _run() -> int:
     """Run the command line; its exit code, whatever it raises."""
     try:
+        if terminal.columns() < PLAIN_HELP_BELOW:
+            # Rich's tables would cut option names: click's plain help instead. Typer
+            # escapes "[x>=1]" for Rich whenever Rich is installed, so it is told not.
+            app.rich_markup_mode = None
+            typer.core.HAS_RICH = False
         command = typer.main.get_command(app)
         _bash_completion()  # after Typer's own, registered as the command is built
         code = command.main(standalone_mode=False, prog_name="faq")

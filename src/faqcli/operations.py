@@ -107,8 +107,9 @@ def ask(
         explanation = explain(index, question, found)  # the same assessment, not another
     used = threshold_for(index, threshold)
     answer = Answer(
-        question, tuple(matches), used.value, top, why, explanation, threshold_source=used.source
-    )
+        question, tuple(matches), used.value, top, why, explanation, threshold_source=used.source,
+        empty_faq=index.size == 0,
+    )  # fmt: skip
     if log is not None and (log.answers or not answer.confident):
         answered = None
         if answer.confident:
@@ -279,20 +280,25 @@ def _asking(entries: list[dict[str, Any]], question: str) -> dict[str, Any] | No
 
 def remove(
     source: store.FaqSource,
-    entry_id: str,
+    entry_ids: str | Sequence[str],
     *,
-    confirm: Callable[[Entry], bool] | None = None,
+    confirm: Callable[[list[Entry]], bool] | None = None,
 ) -> Changed:
-    """Remove an entry; an unknown id is a NotFoundError naming the closest ids. With
-    ``confirm``, it is shown the entry first (no lock held meanwhile) and may decline:
-    then nothing changes and the result says "kept" (exit 1)."""
+    """Remove one entry or several, in one write; an unknown id is a NotFoundError
+    naming the closest ids, and then nothing is removed. With ``confirm``, it is shown
+    the entries first (no lock held meanwhile) and may decline: then nothing changes
+    and the result says "kept" (exit 1)."""
+    ids = [entry_ids] if isinstance(entry_ids, str) else list(entry_ids)
+    ids = list({id_key(i): i for i in ids}.values())  # each once, however typed
+    shown = ", ".join(ids)
     if confirm is not None and not source.bundled:
-        entry = store.find(store.load(source.path), entry_id)
-        if not confirm(entry):
-            return Changed(Change.KEPT, source.path, entry_id, ExitCode.NO_MATCH)
+        faq = store.load(source.path)
+        if not confirm([store.find(faq, i) for i in ids]):
+            return Changed(Change.KEPT, source.path, shown, ExitCode.NO_MATCH)
     with store.editing(source) as doc:
-        del doc["entries"][store.position(doc["entries"], entry_id)]
-    return Changed(Change.REMOVED, source.path, entry_id)
+        gone = {store.position(doc["entries"], i) for i in ids}  # all found, or none gone
+        doc["entries"][:] = [e for n, e in enumerate(doc["entries"]) if n not in gone]
+    return Changed(Change.REMOVED, source.path, shown)
 
 
 def edit(
@@ -677,10 +683,18 @@ def init(path: Path | None = None, *, empty: bool = False, force: bool = False) 
         except OSError as exc:
             raise io_error(path.parent, exc, "create") from None
     if os.path.exists(path) and not force:
-        raise UsageError(f"{path}: already exists; pass --force to overwrite it")
+        try:
+            n = len(store.load(path).entries)
+            held = f"it holds {n:,} {'entry' if n == 1 else 'entries'}"
+        except FaqError:
+            held = "it is not a FAQ file faq can read"
+        replaced = "the bundled sample entries" if not empty else "an empty FAQ"
+        msg = f"{path}: already exists ({held}); --force replaces it, its entries lost, with"
+        raise UsageError(f"{msg} {replaced}")
     if empty:
         text = store.dump({"entries": []}, store.Layout())
     else:
         text = store.read_text(store.bundled_path())
     store.save(path, text)
-    return Changed(Change.CREATED, path)
+    entries = 0 if empty else len(store.parse(text, str(path)).entries)
+    return Changed(Change.CREATED, path, entries=entries)

@@ -205,6 +205,9 @@ def _match_json(match: Match, threshold: float | None = None) -> dict[str, Any]:
     return doc
 
 
+EMPTY_FAQ = "faq: the FAQ has no entries yet: faq add -q QUESTION -a ANSWER adds one"
+
+
 def _scored(answer: Answer, match: Match) -> str:
     """ "score 95", or "score 19, not confident" for a match of ``--top N`` shown below
     the threshold: shown because it was asked for, not an answer."""
@@ -573,8 +576,12 @@ def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
     match result:
         case Changed(action=Change.UNCHANGED):
             return f"no changes to {safe(result.entry_id or '')}"
+        case Changed(action=Change.CREATED, entries=0):
+            return f"created {safe(str(result.path))}, with no entries: faq add adds one"
         case Changed(action=Change.CREATED):
-            return f"created {safe(str(result.path))}"
+            sample = f"the {result.entries} sample entries of the bundled FAQ"
+            empty = "to start empty instead: faq init --empty --force (replaces them)"
+            return f"created {safe(str(result.path))} with {sample}\n{empty}, then faq add"
         case Changed(action=Change.KEPT):
             return f"kept {safe(result.entry_id or '')}: nothing removed"
         case Changed():
@@ -667,6 +674,8 @@ class PlainRenderer:
             self._line(safe(m.entry.answer).strip("\n"))
         if not answer.confident:
             self._line(f"No confident answer for: {one_line(answer.query)}")
+            if answer.empty_faq:
+                self.err.write(EMPTY_FAQ + "\n")
             if answer.suggestions:
                 self._line("Did you mean:")
                 for m in answer.suggestions:
@@ -698,13 +707,19 @@ class PlainRenderer:
                 self._line(f"    cover it: {safe(group.command)}")
 
     def entries(self, result: EntryList) -> None:
+        listed = 0
         for e in result.entries:
             self._line(f"{safe(e.id)}\t{one_line(e.question)}")
-        self._none_matched(result)
+            listed += 1
+        self._none_matched(result, listed)
 
-    def _none_matched(self, result: EntryList) -> None:
-        """Say on stderr that --tag or --grep matched nothing (stdout stays empty)."""
-        if not result.filtered or result.entries:  # filtered entries are a tuple
+    def _none_matched(self, result: EntryList, listed: int) -> None:
+        """Say on stderr that --tag or --grep matched nothing, or that the FAQ has no
+        entry yet and how to add one (stdout stays empty)."""
+        if listed:
+            return
+        if not result.filtered:
+            self.err.write(EMPTY_FAQ + "\n")
             return
         wanted = [f"tag {safe(t)!r}" for t in result.tags]
         if result.grep is not None:
@@ -928,6 +943,8 @@ class RichRenderer(PlainRenderer):
             self.console.print(
                 Text.assemble("No confident answer for: ", (one_line(answer.query), "bold"))
             )
+            if answer.empty_faq:
+                self.err.write(EMPTY_FAQ + "\n")
             if answer.suggestions:
                 self._suggestions(answer)
         if answer.explanation:
@@ -970,9 +987,9 @@ class RichRenderer(PlainRenderer):
         table.add_column("tags", style="dim")
         for entry_id, question, tags in rows:
             table.add_row(Text(entry_id), Text(question), Text(tags))
-        if not result.filtered or rows:  # read once: the entries may be streamed
+        if rows:  # read once: the entries may be streamed
             self._paged(table)
-        self._none_matched(result)
+        self._none_matched(result, len(rows))
 
     def _paged(self, renderable: RenderableType) -> None:
         """Print ``renderable``, through the pager when it is taller than the terminal.

@@ -83,6 +83,7 @@ class Answer(NamedTuple):
     tie_margin: float = DEFAULTS.tie_margin
     unlogged: str | None = None  # why an unanswered question could not be logged, if so
     threshold_source: str = "default"  # where the threshold comes from (THRESHOLD_SOURCES)
+    empty_faq: bool = False  # the FAQ has no entry at all: say how to add one
 
     @property
     def confident(self) -> bool:
@@ -165,6 +166,7 @@ class Changed(NamedTuple):
     path: Path
     entry_id: str | None = None
     exit_code: ExitCode = ExitCode.OK
+    entries: int = 0  # init: how many entries the new file starts with
 
 
 class Imported(NamedTuple):

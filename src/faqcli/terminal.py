@@ -152,6 +152,14 @@ def flushed(code: int) -> int:
 MAX_COLUMNS = 1000
 
 
+def columns() -> int:
+    """The width help is drawn at: COLUMNS (once :func:`terminal_size` has checked it),
+    else standard output's terminal, else 80."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def terminal_size() -> None:
     """COLUMNS and LINES, as Rich and click read them, within 1 to ``MAX_COLUMNS``; a
     value that is no whole number (COLUMNS=abc, ²) is dropped: faq asks the terminal."""
