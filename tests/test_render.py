@@ -125,7 +125,7 @@ def test_a_streamed_listing_is_drawn_whole_on_a_terminal() -> None:
     assert "How do I pay?" in text and "Can I get a refund?" in text
 
 
-def test_an_id_that_fits_in_a_quarter_of_the_width_is_never_folded() -> None:
+def test_an_id_that_leaves_room_for_the_question_is_never_folded() -> None:
     entries = (Entry("payment-methods", "Which payment methods do you accept?", "A."), OTHER)
     out = io.StringIO()
     console = Console(file=out, width=50, color_system=None, legacy_windows=False)
@@ -238,3 +238,38 @@ def test_a_match_of_top_below_the_threshold_is_marked_not_confident() -> None:
     assert ", score 12, not confident]" in plain(result)
     assert "score 12, not confident" in rich(result)
     assert "score 91, not confident" not in rich(result)
+
+
+LONG_IDS = (Entry("land-border-frequency", "How common are defections via land border?", "Rare."),
+            Entry("north-south-relations-after-it", "What does it mean for the two?",
+                  "Tension.", tags=("politics",)))  # fmt: skip
+
+
+def rich_at(result: Result, width: int) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, legacy_windows=False)
+    RichRenderer(console, out).render(result)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_ids_are_never_cut_in_suggestions(width: int) -> None:
+    """Issue 23, item 1: at 40 columns suggestions showed 'do-you-have-…'."""
+    result = Answer("bake bread", tuple(Match(e, 5.0) for e in LONG_IDS), 60.0)
+    text = rich_at(result, width)
+    for entry in LONG_IDS:
+        assert entry.id in text.split()  # whole, on one line
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= width
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_list_shows_ids_whole_and_drops_an_empty_tags_column(width: int) -> None:
+    from faqcli.results import EntryList
+
+    text = rich_at(EntryList(LONG_IDS[:1]), width)
+    assert "land-border-frequency" in text.split("│")[1]  # one cell, one line
+    assert "tags" not in text
+    tagged = rich_at(EntryList(LONG_IDS), width)
+    assert "tags" in tagged or width < 80  # at 40 the tags column has no room to show
+    assert "land-border-frequency" in tagged

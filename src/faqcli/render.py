@@ -13,7 +13,7 @@ import json
 import math
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from faqcli.model import Entry
@@ -958,17 +958,26 @@ class RichRenderer(PlainRenderer):
         from rich.table import Table
         from rich.text import Text
 
+        # An id is typed back: never cut; the question wraps instead, and where the line
+        # leaves it less than 24 columns, goes below its id and score.
+        ids = self._id_width(m.entry.id for m in answer.suggestions)
+        stacked = self.console.width - 2 - ids - 4 - len("score 100") < 24
         grid = Table.grid(padding=(0, 2))
-        for _ in range(3):
-            grid.add_column()
-        for m in answer.suggestions:
-            grid.add_row(
-                Text(safe(m.entry.id), style="cyan"),
-                Text(safe(m.entry.question)),
-                Text(f"score {_score(m.score)}", style=SCORE_STYLES[answer.strength(m)]),
-            )
+        grid.add_column(min_width=ids, overflow="fold")
+        grid.add_column()
+        grid.add_column(no_wrap=True)
         self.console.print("Did you mean:")
-        self.console.print(Padding(grid, (0, 0, 0, 2)))
+        for m in answer.suggestions:
+            entry_id = Text(safe(m.entry.id), style="cyan")
+            score = Text(f"score {_score(m.score)}", style=SCORE_STYLES[answer.strength(m)])
+            question = Text(safe(m.entry.question))
+            if stacked:
+                self.console.print(Padding(Text.assemble(entry_id, "  ", score), (0, 0, 0, 2)))
+                self.console.print(Padding(question, (0, 0, 0, 4)))
+            else:
+                grid.add_row(entry_id, question, score)
+        if not stacked:
+            self.console.print(Padding(grid, (0, 0, 0, 2)))
 
     def entries(self, result: EntryList) -> None:
         from rich.table import Table
@@ -978,18 +987,29 @@ class RichRenderer(PlainRenderer):
         rows = [
             (safe(e.id), safe(e.question), ", ".join(map(safe, e.tags))) for e in result.entries
         ]
-        # An id is typed back: it is shown whole, on one line when it takes at most a
-        # quarter of the width, else folded over lines (never cut, never the questions).
-        longest = max((len(entry_id) for entry_id, _, _ in rows), default=2)
-        fits = min(longest, max(self.console.width // 4, 2))
+        # An id is typed back: shown whole on one line, the questions wrapping instead;
+        # only an id too long for the screen is folded (never cut). No tags, no column.
+        fits = self._id_width(entry_id for entry_id, _, _ in rows)
         table.add_column("id", style="cyan", overflow="fold", min_width=fits)
-        table.add_column("question")
-        table.add_column("tags", style="dim")
+        table.add_column("question", overflow="fold")
+        tagged = any(tags for _, _, tags in rows)
+        if tagged:
+            table.add_column("tags", style="dim")
         for entry_id, question, tags in rows:
-            table.add_row(Text(entry_id), Text(question), Text(tags))
+            cells = (Text(entry_id), Text(question), Text(tags))
+            table.add_row(*cells[: 3 if tagged else 2])
         if rows:  # read once: the entries may be streamed
             self._paged(table)
         self._none_matched(result, len(rows))
+
+    def _id_width(self, ids: Iterable[str]) -> int:
+        """The width of an id column: the longest id, unless that leaves the rest of
+        the line (frames and padding, 7 columns, included) less than 12 columns (an id of
+        60 characters at 40 columns folds)."""
+        from rich.cells import cell_len
+
+        longest = max((cell_len(entry_id) for entry_id in ids), default=2)
+        return max(2, min(longest, self.console.width - 7 - 12))
 
     def _paged(self, renderable: RenderableType) -> None:
         """Print ``renderable``, through the pager when it is taller than the terminal.
