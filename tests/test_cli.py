@@ -511,3 +511,68 @@ def test_narrow_help_is_plain_and_never_cuts_an_option_name(columns: int) -> Non
     assert "╭" not in text and "\\[" not in text
     # click's plain help is never narrower than 50 columns (its own minimum)
     assert max(len(line) for line in text.splitlines()) <= max(columns, 50)
+
+
+def _piped(*args: str, **env: str) -> tuple[int, str]:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "faqcli", *args], capture_output=True,
+                          text=True, env={**clean, **env}, stdin=subprocess.DEVNULL,
+                          check=False)  # fmt: skip
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "coloured"),
+    [(["ask", "why defect", "--color", "always"], {}, True),
+     (["--color=always", "show", "escape-routes"], {}, True),
+     (["list", "--color", "always"], {"NO_COLOR": "1"}, True),  # asked for: beats NO_COLOR
+     (["ask", "why defect"], {"FORCE_COLOR": "1"}, True),
+     (["ask", "why defect"], {"CLICOLOR_FORCE": "1"}, True),
+     (["ask", "why defect"], {"CLICOLOR_FORCE": "0"}, False),
+     (["ask", "why defect"], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+     (["ask", "why defect", "--color", "never"], {"FORCE_COLOR": "1"}, False),
+     (["ask", "why defect"], {}, False)],
+    ids=repr,
+)  # fmt: skip
+def test_color_on_demand_in_a_pipe(args: list[str], env: dict[str, str], coloured: bool) -> None:
+    """Issue 23, item 2: --color auto|always|never after any command, FORCE_COLOR and
+    CLICOLOR_FORCE honoured, NO_COLOR winning over auto."""
+    code, out = _piped(*args, **env)
+    assert code == 0, out
+    assert ("\x1b[" in out) == coloured
+    assert ("╭" in out or "┏" in out) == coloured  # drawn as on a terminal
+
+
+def test_color_words_after_a_double_dash_are_the_question_s() -> None:
+    code, out = _piped("ask", "--", "--color", "always")
+    assert code == 1 and "No confident answer for: --color always" in out
+
+
+def test_an_unknown_color_is_a_usage_error() -> None:
+    code, out = _piped("ask", "x", "--color", "sometimes")
+    assert code == 2
+    assert out == ("faq: Invalid value for '--color': 'sometimes' is not one of auto, always, "
+                   "never. (see 'faq --help')\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pager", "less", "keeps"),
+    [(None, None, True), (None, "FX", False), (None, "FRX", True), ("less -R", "FX", True),
+     ("/usr/bin/less", None, True), ("more", None, False), ("less '", None, False)],
+)  # fmt: skip
+def test_the_pager_keeps_colour_only_where_it_shows_it(
+    monkeypatch: pytest.MonkeyPatch, pager: str | None, less: str | None, keeps: bool
+) -> None:
+    from faqcli.render import _pager_keeps_colour
+
+    for name, value in (("PAGER", pager), ("LESS", less)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    assert _pager_keeps_colour() is keeps

@@ -180,6 +180,14 @@ def root(
         is_eager=True,
         help="Show the version and exit.",
     ),
+    color: str = typer.Option(
+        "auto",
+        "--color",
+        metavar="WHEN",
+        help="Colour and panels: auto (on a terminal, unless NO_COLOR), always (also in a "
+        "pipe: less -R, fzf --preview), never. Taken after any command too.",
+        show_default=False,
+    ),
 ) -> None:
     """Answer a question from a FAQ file.
 
@@ -195,6 +203,10 @@ def root(
         # Click keeps the last of a repeated option; two FAQ files is a mistake to name.
         given = ", ".join(safe(str(p)) for p in faq)
         raise click.UsageError(f"--faq is given {len(faq)} times ({given}); give it once", ctx)
+    if color not in terminal.COLORS:
+        msg = f"{color!r} is not one of auto, always, never."
+        raise click.BadParameter(msg, ctx, param_hint="'--color'")
+    terminal.color = color
     ctx.obj = Options(faq[0] if faq else None, cache=not no_cache)
 
 
@@ -1088,6 +1100,26 @@ def main() -> None:
     sys.exit(code)
 
 
+def _color_first(args: list[str]) -> list[str]:
+    """``args`` with a ``--color WHEN`` given after the command moved before it, where
+    faq's own options go: ``faq ask x --color always`` as ripgrep takes it. Words after
+    ``--`` are the question's, left alone."""
+    out: list[str] = []
+    moved: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            out.extend([arg, *rest])
+            break
+        if arg == "--color":
+            moved.extend([arg, next(rest, "")])
+        elif arg.startswith("--color="):
+            moved.append(arg)
+        else:
+            out.append(arg)
+    return moved + out
+
+
 PLAIN_HELP_BELOW = 60  # columns: narrower, help is click's plain text, not Rich's tables
 
 
@@ -1110,7 +1142,7 @@ def _run() -> int:
             typer.core.HAS_RICH = False
         command = typer.main.get_command(app)
         _bash_completion()  # after Typer's own, registered as the command is built
-        code = command.main(standalone_mode=False, prog_name="faq")
+        code = command.main(_color_first(sys.argv[1:]), standalone_mode=False, prog_name="faq")
         sys.stdout.flush()
     except click.exceptions.NoArgsIsHelpError as err:
         typer.echo(err.format_message(), err=True)  # bare `faq`: the help, as Typer does

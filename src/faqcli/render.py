@@ -832,6 +832,28 @@ def _addresses_shown(tokens: list[Token]) -> Iterator[Token]:
             yield token
 
 
+def _pager_command() -> str:
+    import os
+
+    return os.environ.get("PAGER", "").strip() or "less"
+
+
+def _pager_keeps_colour() -> bool:
+    """Whether the pager shows colour rather than escape sequences as text: less, with
+    -R (``page`` gives it ``LESS=R`` when LESS is not set) or -r."""
+    import os
+    import shlex
+
+    try:
+        words = shlex.split(_pager_command())
+    except ValueError:
+        return False
+    if not words or os.path.basename(words[0]) != "less":
+        return False
+    flags = " ".join(w for w in words[1:] if w.startswith("-")) + os.environ.get("LESS", "R")
+    return "R" in flags or "r" in flags.replace("--", "")
+
+
 def _shell_pager(out: IO[str], err: IO[str]) -> Pager:
     """A Rich pager that runs :func:`page`."""
     from rich.pager import Pager
@@ -852,16 +874,17 @@ def page(content: str, out: IO[str], err: IO[str]) -> None:
     import os
     import subprocess
 
-    command = os.environ.get("PAGER", "").strip()
-    if not command and os.environ.get("TERM") in ("dumb", "emacs"):
+    if not os.environ.get("PAGER", "").strip() and os.environ.get("TERM") in ("dumb", "emacs"):
         out.write(content)  # no less there; a $PAGER set is the user's choice, used
         return
-    command = command or "less"
+    command = _pager_command()
     encoding = getattr(out, "encoding", None) or "utf-8"
+    env = {"LESS": "R", **os.environ}  # less shows colour, as git has it (LESS=FRX)
     try:
         proc = subprocess.Popen(
-            command, shell=True, stdin=subprocess.PIPE, encoding=encoding, errors="replace"
-        )
+            command, shell=True, stdin=subprocess.PIPE, encoding=encoding, errors="replace",
+            env=env,
+        )  # fmt: skip
     except OSError:
         code = 127
     else:
@@ -1022,7 +1045,8 @@ class RichRenderer(PlainRenderer):
         if len(lines) < self.console.size.height:
             self.console.print(drawn)
             return
-        with self.console.pager(self.pager or _shell_pager(self.out, self.err), styles=False):
+        colour = self.pager is None and _pager_keeps_colour()
+        with self.console.pager(self.pager or _shell_pager(self.out, self.err), styles=colour):
             self.console.print(drawn)
 
     def entry(self, entry: Entry) -> None:

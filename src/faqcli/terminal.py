@@ -26,18 +26,39 @@ if TYPE_CHECKING:
 RICH_MIN_WIDTH = 20  # columns: narrower, a panel has no room for its text
 
 
+COLORS = ("auto", "always", "never")
+color = "auto"  # faq --color: set by the command line before anything is rendered
+
+
+def color_choice() -> str:
+    """``--color`` when given; else "always" when FORCE_COLOR or CLICOLOR_FORCE asks
+    for colour and NO_COLOR does not forbid it; else "auto"."""
+    if color != "auto":
+        return color
+    env = os.environ
+    forced = env.get("FORCE_COLOR", "") != "" or env.get("CLICOLOR_FORCE", "0") not in ("", "0")
+    return "always" if forced and env.get("NO_COLOR", "") == "" else "auto"
+
+
 def renderer(as_json: bool = False) -> Renderer:
-    """JSON when asked, Rich on a terminal, plain text otherwise (Rich honours NO_COLOR
-    by itself), and on a terminal too narrow for panels and tables, where Rich drew
-    their frames with the text left out."""
+    """JSON when asked; Rich on a terminal (or anywhere with ``--color always``, for
+    ``less -R`` and previews), plain text otherwise, and on a terminal too narrow for
+    panels and tables, where Rich drew their frames with the text left out. Rich
+    honours NO_COLOR by itself under "auto"; "never" draws without any style."""
     if as_json:
         return JsonRenderer(sys.stdout, sys.stderr)
-    if sys.stdout.isatty():
+    choice = color_choice()
+    if sys.stdout.isatty() or choice == "always":
         from rich.console import Console
 
         from faqcli.render import RichRenderer
 
-        console = Console()
+        if choice == "always":
+            console = Console(force_terminal=True, no_color=False)
+        elif choice == "never":
+            console = Console(color_system=None)
+        else:
+            console = Console()
         if console.width >= RICH_MIN_WIDTH:
             return RichRenderer(console, sys.stderr)
     return PlainRenderer(sys.stdout, sys.stderr)
