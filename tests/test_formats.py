@@ -149,8 +149,10 @@ def test_undetectable_format_is_a_clear_error() -> None:
 def test_csv_accepts_pipe_separated_lists_and_needs_a_header() -> None:
     raw = formats.parse("question,answer,tags\nQ?,A.,a|b\n", Format.CSV, "x.csv")
     assert raw[0].fields["tags"] == ["a", "b"]
-    with pytest.raises(FaqDataError, match=r"^x\.csv:1: the header must name"):
-        formats.parse("q,a\nQ?,A.\n", Format.CSV, "x.csv")
+    with pytest.raises(
+        FaqDataError, match=r"^x\.csv:1: the header names no 'question' and 'answer'"
+    ):
+        formats.parse("k,v\nQ?,A.\n", Format.CSV, "x.csv")
 
 
 def test_merge_skips_same_id_and_same_normalised_question() -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 import click
 import typer
 
-from faqcli import operations, store, terminal
+from faqcli import formats, operations, store, terminal
 from faqcli.engine import DEFAULTS
 from faqcli.errors import ExitCode, FaqError, UsageError
 from faqcli.formats import Format
@@ -973,23 +973,65 @@ def import_(
         help="Replace the entries the file holds a changed version of (same id; without "
         "an id, same question).",
     ),
+    maps: list[str] = typer.Option(
+        [],
+        "--map",
+        metavar="FIELD=COLUMN",
+        help="CSV: read FIELD (question, answer, id, tags, alternates) from COLUMN; "
+        "repeat --map answer=... to join several columns into the answer.",
+    ),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="CSV: the delimiter (, ; or tab). Default: told from the header."
+    ),
+    heading_level: int | None = typer.Option(
+        None,
+        "--heading-level",
+        min=1,
+        max=6,
+        help="Markdown: the level of the question headings (3 for '### Question'). "
+        "Default: told from the page.",
+    ),
 ) -> None:
     """Merge entries from seed text, CSV, Markdown or FAQ JSON; duplicates are skipped
     (or, with --update, replace the entries they duplicate when they differ).
 
     Seed text: blocks of a line with only '-', the question line, then the answer. CSV: a
-    header naming question,answer[,id,tags,alternates]. Markdown: '## Question' headings
-    with the answer below. With FILE -, the format is told from the first line.
+    header naming question,answer[,id,tags,alternates], or any columns named with --map
+    (comma, semicolon or tab; HTML answers become Markdown). Markdown: question headings
+    of one level with the answer below (higher headings: sections, kept as tags), 'Q:'
+    and 'A:' lines, or bold questions. With FILE -, the format is told from the first
+    line. A file in which no entry is found is an error (exit 3).
     """
     if str(file) == "-":
         data = store.read_limited(sys.stdin.buffer, "<stdin>", store.TEXT_MAX)
         text, name = store.decode_text(data, "<stdin>"), "<stdin>"
     else:
         text, name = store.read_text(file), str(file)
+    reading = formats.Reading(
+        tuple(_mapped(m) for m in maps), _delimiter_option(delimiter), heading_level
+    )
     result = operations.import_entries(
-        _source(ctx), text, name, fmt, dry_run=dry_run, update=update
+        _source(ctx), text, name, fmt, dry_run=dry_run, update=update, reading=reading
     )
     _finish(result)
+
+
+def _mapped(text: str) -> tuple[str, str]:
+    """``--map answer=Body`` as ("answer", "Body")."""
+    field, equals, column = text.partition("=")
+    if not equals or field.strip() not in formats.MAPPED or not column.strip():
+        fields = ", ".join(formats.MAPPED)
+        raise UsageError(f"--map {text!r}: give FIELD=COLUMN, FIELD one of {fields}")
+    return field.strip(), column
+
+
+def _delimiter_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    chosen = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"}.get(value)
+    if chosen is None:
+        raise UsageError(f"--delimiter {value!r}: give , ; tab or |")
+    return chosen
 
 
 @app.command(

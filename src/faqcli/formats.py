@@ -60,8 +60,10 @@ def detect(name: str, text: str) -> Format:
         return Format.SEED
     if first.startswith("#"):
         return Format.MD
-    if first.lower().startswith("question,") or first.lower().startswith('"question"'):
+    if re.match(r'"?question"?\s*[,;\t]', first, re.IGNORECASE):
         return Format.CSV
+    if re.match(r"(\*\*)?(q|question)\s*[:.]", first, re.IGNORECASE) or first.startswith("**"):
+        return Format.MD  # Q:/A: lines, or bold questions
     # Empty input is not taken for no entries: from a pipe, it is more often a failed
     # fetch (curl -s URL | faq import -); an empty seed or Markdown file, named as one,
     # imports as none.
@@ -69,20 +71,46 @@ def detect(name: str, text: str) -> Format:
     raise FaqDataError(f"{name}: {why}; pass --format seed, csv, md or json")
 
 
-def parse(text: str, fmt: Format, name: str) -> list[Raw]:
-    """The entries of ``text``, unchecked (:func:`merge` checks them)."""
+class Reading(NamedTuple):
+    """How to read a file to import, beyond its format (``faq import`` options)."""
+
+    columns: tuple[tuple[str, str], ...] = ()  # CSV: (field, column), --map field=column
+    delimiter: str | None = None  # CSV: None, sniffed from the header
+    heading_level: int | None = None  # Markdown: None, chosen from the headings
+
+
+MAPPED = ("question", "answer", "id", "tags", "alternates")  # the fields --map names
+_JOINED = ("answer", "tags", "alternates")  # fields that several columns may make up
+
+# What each format's entries look like, for an import that finds none.
+_LOOKED_FOR = {
+    Format.SEED: "blocks of a line with only '-', the question, then the answer",
+    Format.MD: "question headings ('## Question', or the level of --heading-level), "
+    "'Q:'/'A:' lines, or bold questions ('**Is there parking?**') with the answer below",
+}
+
+
+def parse(text: str, fmt: Format, name: str, reading: Reading | None = None) -> list[Raw]:
+    """The entries of ``text``, unchecked (:func:`merge` checks them). A text in which
+    none is found is an error naming what was looked for: an import that adds nothing
+    because its format was not recognised must not look like one that had nothing new."""
+    reading = reading or Reading()
     text = text.lstrip("\ufeff")
     if fmt is Format.AUTO:
-        fmt = detect(name, text)
+        fmt = Format.CSV if reading.columns or reading.delimiter else detect(name, text)
     if fmt is not Format.CSV:  # CSV reads both line ends itself, and keeps a quoted \r\n
         text = text.replace("\r\n", "\n")
-    parsers = {
-        Format.SEED: _parse_seed,
-        Format.CSV: _parse_csv,
-        Format.MD: _parse_md,
-        Format.JSON: _parse_json,
-    }
-    return parsers[fmt](text, name)
+    if fmt is Format.CSV:
+        found = _parse_csv(text, name, reading)
+    elif fmt is Format.MD:
+        found = _parse_md(text, name, reading.heading_level)
+    else:
+        found = {Format.SEED: _parse_seed, Format.JSON: _parse_json}[fmt](text, name)
+    if not found and text.strip() and fmt in (Format.MD, Format.SEED):
+        # Text, yet not one entry: its shape was not recognised (CSV and JSON say so
+        # themselves; an empty file, or a header with no rows, holds no entry to miss).
+        raise FaqDataError(f"{name}: no entries found; looked for {_LOOKED_FOR[fmt]}")
+    return found
 
 
 def render(entries: Sequence[Entry], fmt: Format, title: str | None = None) -> str:
@@ -195,7 +223,7 @@ def _list_cell(cell: str, name: str, line: int, column: str) -> list[str]:
     return [part.strip() for part in cell.split("|") if part.strip()]
 
 
-def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(text: str, name: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """Each row of a CSV text with the line it starts on, strictly: an unclosed quote or
     text after a closing quote is an error naming the line, never a row swallowed into
     the field before it. Fields may be of any length (the csv module stops at 128 KiB,
@@ -207,7 +235,7 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     limit = csv.field_size_limit()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
         while True:
             start = reader.line_num + 1
             try:
@@ -224,33 +252,92 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         csv.field_size_limit(limit)
 
 
-def _parse_csv(text: str, name: str) -> list[Raw]:
-    rows = _csv_rows(text, name)
-    header = [h.strip().lower() for h in next(rows, (1, []))[1]]
-    twice = next((h for i, h in enumerate(header) if h and h in header[:i]), None)
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV text, from its header: the one of comma, semicolon and
+    tab it holds most of outside quotes (a comma when none)."""
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+# Header names that say which column is the question and which the answer, to suggest
+# a --map for a header that names neither.
+_QUESTION_NAMES = ("question", "title", "subject", "q", "name", "heading", "frage", "pregunta")
+_ANSWER_NAMES = ("answer", "body", "content", "text", "a", "description", "antwort", "respuesta")
+
+
+def _columns(header: list[str], name: str, reading: Reading) -> dict[str, list[int]]:
+    """Which columns make up each field: the field's own column, or those --map names."""
+    lowered = [h.strip().lower() for h in header]
+    shown = ", ".join(repr(h.strip()) for h in header)
+    columns: dict[str, list[int]] = {}
+    for field, column in reading.columns:
+        if column.strip().lower() not in lowered:
+            raise FaqDataError(
+                f"{name}:1: --map {field}={column}: no such column; the header has {shown}"
+            )
+        if field in columns and field not in _JOINED:
+            raise FaqDataError(
+                f"--map {field}: one column only (several make up only {', '.join(_JOINED)})"
+            )
+        columns.setdefault(field, []).append(lowered.index(column.strip().lower()))
+    for field in MAPPED:
+        if field not in columns and field in lowered:
+            columns[field] = [lowered.index(field)]
+    missing = [f for f in ("question", "answer") if f not in columns]
+    if missing:
+        suggested = []
+        for field, names in (("question", _QUESTION_NAMES), ("answer", _ANSWER_NAMES)):
+            if field in missing:
+                guess = next(
+                    (header[lowered.index(n)].strip() for n in names if n in lowered), None
+                )
+                suggested.append(f"--map {field}={guess or 'COLUMN'}")
+        what = " and ".join(repr(f) for f in missing) + (
+            " columns" if len(missing) > 1 else " column"
+        )
+        raise FaqDataError(f"{name}:1: the header names no {what}; it has {shown}: "
+                           f"name them with {' '.join(suggested)}")  # fmt: skip
+    return columns
+
+
+def _parse_csv(text: str, name: str, reading: Reading) -> list[Raw]:
+    from faqcli import htmltext
+
+    rows = _csv_rows(text, name, reading.delimiter or _delimiter(text))
+    header = next(rows, (1, []))[1]
+    lowered = [h.strip().lower() for h in header]
+    twice = next((h for i, h in enumerate(lowered) if h and h in lowered[:i]), None)
     if twice is not None:  # one of the two columns would be dropped, unseen
         raise FaqDataError(f"{name}:1: the header names {twice!r} twice")
-    if "question" not in header or "answer" not in header:
-        raise FaqDataError(f"{name}:1: the header must name 'question' and 'answer' columns")
-    carries = tuple(column for column in LISTS if column in header)
+    columns = _columns(header, name, reading)
+    carries = tuple(field for field in LISTS if field in columns)
     out = []
     for line, cells in rows:
-        if not cells:
+        if not cells or not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) > len(header):
             msg = f"{name}:{line}: {len(cells)} fields but the header names {len(header)}"
             raise FaqDataError(f"{msg}; is a field with a comma not quoted?")
-        row = dict(zip(header, cells, strict=False))
+        cells += [""] * (len(header) - len(cells))  # a short row: its last fields empty
+        cell = cells.__getitem__
+        parts = [cell(i) for i in columns["answer"]]
+        parts = [htmltext.to_markdown(p) if htmltext.looks_like_html(p) else p for p in parts]
         fields: dict[str, Any] = {
-            "question": row.get("question") or "",
-            "answer": row.get("answer") or "",
+            "question": cell(columns["question"][0]),
+            "answer": "\n\n".join(p.strip("\n") for p in parts if p.strip()),
         }
-        if row.get("id"):
-            fields["id"] = row["id"]
-        for column in LISTS:
-            values = _list_cell(row.get(column) or "", name, line, column)
+        if "id" in columns and cell(columns["id"][0]):
+            fields["id"] = cell(columns["id"][0])
+        for field in LISTS:
+            values = [
+                v
+                for i in columns.get(field, [])
+                for v in _list_cell(cell(i), name, line, header[i].strip())
+            ]
             if values:
-                fields[column] = values
+                fields[field] = values
         out.append(Raw(fields, line, carries))
     return out
 
@@ -275,10 +362,69 @@ def _render_md(entries: Sequence[Entry], title: str | None) -> str:
     return "".join(out)
 
 
-def _parse_md(text: str, name: str) -> list[Raw]:
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # "## C#" asks of C#
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_Q_LINE = re.compile(
+    r"^(?:\*\*|__)?[ \t]*(?:Q|Question)[ \t]*[:.][ \t]*(.*?)[ \t]*(?:\*\*|__)?[ \t]*$", re.I
+)
+_A_LINE = re.compile(r"^(?:\*\*|__)?[ \t]*(?:A|Answer)[ \t]*[:.](?:\*\*|__)?[ \t]*(.*)$", re.I)
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1[ \t]*$")
+
+
+def _md_shape(lines: list[str], level: int | None) -> tuple[str, int]:
+    """How the page marks its questions: ("qa", 0) for Q:/A: lines; ("heading", LEVEL)
+    for headings of one level (``level`` when given; else the level faq's comment
+    follows, else the most frequent, the deeper on a tie); ("bold", 0) for bold lines
+    where no level has two headings. Lines in fenced code are no marks."""
+    headings: dict[int, int] = {}
+    commented: set[int] = set()
+    fenced = False
+    qa = bold = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            depth = len(heading.group(1))
+            headings[depth] = headings.get(depth, 0) + 1
+            if i + 1 < len(lines) and lines[i + 1].startswith(_MD_META_START):
+                commented.add(depth)
+        qa = qa or bool(_Q_LINE.match(line))
+        bold = bold or bool(_BOLD_LINE.match(line))
+    if level is not None:
+        return "heading", level
+    if commented:
+        return "heading", max(commented)
+    if qa:
+        return "qa", 0
+    best = max(headings, key=lambda d: (headings[d], d), default=2)
+    if bold and headings.get(best, 0) < 2:
+        return "bold", 0
+    return "heading", best
+
+
+def _any_question(lines: list[str], shape: str, depth: int) -> bool:
+    pattern = {"qa": _Q_LINE, "bold": _BOLD_LINE}.get(shape)
+    if pattern is not None:
+        return any(pattern.match(line) for line in lines)
+    return any((h := _HEADING.match(line)) and len(h.group(1)) == depth for line in lines)
+
+
+def _parse_md(text: str, name: str, level: int | None = None) -> list[Raw]:
+    """Entries of a Markdown page: questions as headings of one level (any depth), as
+    ``Q:``/``A:`` lines, or as bold lines; see :func:`_md_shape`. Headings above the
+    questions' level (a ``#`` title aside) name sections, which become each entry's tag;
+    deeper ones are part of an answer. Text before the first question is refused: it
+    would be lost."""
+    lines = text.split("\n")
+    shape, depth = _md_shape(lines, level)
     out: list[Raw] = []
     current: Raw | None = None
     body: list[str] = []
+    section: str | None = None
+    fenced = False
 
     def finish() -> None:
         if current is not None:
@@ -289,18 +435,47 @@ def _parse_md(text: str, name: str) -> list[Raw]:
             current.fields["answer"] = "\n".join(_unescape(line, _MD_ESCAPED) for line in body)
             out.append(current)
 
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.startswith("## "):
-            finish()
-            current, body = Raw({"question": line[3:]}, number, carries=()), []
+    def start(question: str, number: int) -> Raw:
+        finish()
+        fields: dict[str, Any] = {"question": question}
+        if section:
+            fields["tags"] = [section]
+        return Raw(fields, number, carries=())
+
+    for number, line in enumerate(lines, start=1):
+        if _FENCE.match(line):
+            fenced = not fenced
+        heading = None if fenced else _HEADING.match(line)
+        marks = len(heading.group(1)) if heading else 0
+        question: str | None = None
+        if heading and shape == "heading" and marks == depth:
+            question = heading.group(2)
+        elif not fenced and shape == "qa" and (qa := _Q_LINE.match(line)):
+            question = qa.group(1)
+        elif not fenced and shape == "bold" and (bold := _BOLD_LINE.match(line)):
+            question = bold.group(2)
+        if question is not None:
+            current, body = start(question, number), []
+        elif heading and (shape != "heading" or marks < depth):
+            if marks > 1:  # a section: its entries are tagged with its name
+                finish()
+                current, body, section = None, [], heading.group(2)
+            elif current is not None:
+                body.append(line)  # a '#' heading inside an answer of '#'-less questions
         elif current is not None and not body and line.startswith(_MD_META_START):
             meta = _md_meta(line, f"{name}:{number}")
             current.fields.update({k: v for k, v in meta.items() if k in ("id", *LISTS)})
             current = current._replace(carries=LISTS)  # faq's comment lists them all
+        elif current is not None and shape == "qa" and not body and (a := _A_LINE.match(line)):
+            body.append(a.group(1))
         elif current is not None:
             body.append(line)
-        elif line.strip() and not line.startswith("# "):  # a title (faq's export) is none
-            msg = f"{name}:{number}: text before the first '## ' heading would be lost"
+        elif line.strip():
+            if not _any_question(lines, shape, depth):
+                return []  # no question anywhere: the page's shape is not recognised
+            marks_of = {"heading": f"'{'#' * depth} ' heading", "qa": "'Q:' line",
+                        "bold": "bold question"}  # fmt: skip
+            msg = f"{name}:{number}: text before the first {marks_of[shape]} would be lost"
             raise FaqDataError(f"{msg}; put it under a question or remove it")
     finish()
     return out

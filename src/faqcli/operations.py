@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from faqcli.delta import Updated
     from faqcli.editor import EditorSession
     from faqcli.evaluate import Report
-    from faqcli.formats import Format
+    from faqcli.formats import Format, Reading
     from faqcli.index import BuildReport, SqliteIndex
     from faqcli.misslog import Group as MissesGroup
     from faqcli.misslog import MissLog
@@ -377,6 +377,7 @@ def import_entries(
     *,
     dry_run: bool = False,
     update: bool = False,
+    reading: Reading | None = None,
 ) -> Imported:
     """Merge the entries of ``text`` (seed text, CSV, Markdown or FAQ JSON, read from
     ``name``); duplicates (same id, or the same normalised question) are skipped. With
@@ -384,7 +385,7 @@ def import_entries(
     incoming entry without an id, by question; see ``faqcli.formats.merge``)."""
     from faqcli import formats
 
-    incoming = formats.parse(text, fmt, name)
+    incoming = formats.parse(text, fmt, name, reading)
     if dry_run:
         store.check_writable(source)  # what the import would refuse, the dry run refuses
         current = [e.to_dict() for e in store.load(source.path).entries]
