@@ -341,7 +341,9 @@ def test_import_update_dry_run_reports_and_writes_nothing(
     seed = tmp_path / "seed.txt"
     seed.write_text("-\nHow do I pay?\nBy transfer.\n")
     result = run("--faq", str(path), "import", "--update", "--dry-run", str(seed))
-    assert result.stdout == "would add 0 entries, would update 1, unchanged 0, skipped 0\n"
+    assert result.stdout == (
+        "~ pay: answer changed\nwould add 0 entries, would update 1, unchanged 0, skipped 0\n"
+    )
     assert path.read_bytes() == before
 
 
@@ -372,7 +374,7 @@ def test_import_update_json_lists_updated_and_unchanged(
     result = operations.import_entries(store.resolve(path), text, "x.csv", Format.CSV,
                                        update=True)  # fmt: skip
     assert json_of(result) == {"added": [], "updated": ["pay"], "unchanged": ["where"],
-                               "skipped": [], "dry_run": False}  # fmt: skip
+                               "skipped": [], "removed": [], "dry_run": False}  # fmt: skip
 
 
 # --- remove ----------------------------------------------------------------------------

@@ -216,3 +216,82 @@ def test_html_becomes_markdown_and_plain_text_is_left_alone() -> None:
     )
     assert looks_like_html(html)
     assert not looks_like_html("Prices are < 5 EUR and > 2 EUR.")
+
+
+# --- issue 24, item 3: sync ------------------------------------------------------------
+
+SOURCE = """## How long does shipping take?
+
+One to two days now.
+
+## Where is my parcel?
+
+Track it online.
+"""
+
+
+@pytest.fixture
+def synced(run: Run, empty_faq: Path, tmp_path: Path) -> Path:
+    assert imported(run, empty_faq, tmp_path, "page.md", H3_PAGE).exit_code == 0
+    return empty_faq
+
+
+def test_prune_dry_run_prints_the_diff_and_writes_nothing(
+    run: Run, synced: Path, tmp_path: Path
+) -> None:
+    before = synced.read_bytes()
+    result = imported(run, synced, tmp_path, "now.md", SOURCE, "--update", "--prune", "--dry-run")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stdout == (
+        "+ where-is-my-parcel: Where is my parcel?\n"
+        "~ how-long-does-shipping-take: answer changed\n"
+        "- do-you-ship-abroad: Do you ship abroad?\n"
+        "- can-i-return-an-item: Can I return an item?\n"
+        "would add 1 entry, would update 1, would remove 2, unchanged 0, skipped 0\n"
+    )
+    assert synced.read_bytes() == before
+
+
+def test_nothing_is_pruned_without_yes_off_a_terminal(
+    run: Run, synced: Path, tmp_path: Path
+) -> None:
+    before = synced.read_bytes()
+    result = imported(run, synced, tmp_path, "now.md", SOURCE, "--update", "--prune")
+    assert result.exit_code == ExitCode.USAGE
+    assert "--prune asks before removing, and stdin is not a terminal: pass --yes" in result.stderr
+    assert synced.read_bytes() == before
+    alone = imported(run, synced, tmp_path, "now.md", SOURCE, "--prune", "--yes")
+    assert alone.exit_code == ExitCode.USAGE and "it needs --update" in alone.stderr
+
+
+def test_prune_with_yes_removes_what_the_source_no_longer_holds(
+    run: Run, synced: Path, tmp_path: Path
+) -> None:
+    result = imported(run, synced, tmp_path, "now.md", SOURCE, "--update", "--prune", "--yes")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stdout == "added 1 entry, updated 1, removed 2, unchanged 0, skipped 0\n"
+    entries = store.load(synced).entries
+    assert [(e.id, e.answer) for e in entries] == [
+        ("how-long-does-shipping-take", "One to two days now."),
+        ("where-is-my-parcel", "Track it online.")]  # fmt: skip
+
+
+def test_prune_on_a_terminal_lists_what_it_removes_and_keeps_all_on_no(
+    synced: Path, tmp_path: Path, terminals: list[Any]
+) -> None:
+    from .terminal import Terminal, faq_env
+
+    source = tmp_path / "now.md"
+    source.write_text(SOURCE, encoding="utf-8")
+    before = synced.read_bytes()
+    args = ["--faq", str(synced), "import", "--update", "--prune", str(source)]
+    term = Terminal(args, faq_env(tmp_path))
+    terminals.append(term)
+    asked = term.expect("[y/N]: ")
+    assert (
+        "Remove these 2 entries?" in asked and "do-you-ship-abroad (Do you ship abroad?)" in asked
+    )
+    term.send("n\r")
+    assert term.wait() == ExitCode.NO_MATCH
+    assert "kept the FAQ as it is: nothing removed" in term.output
+    assert synced.read_bytes() == before

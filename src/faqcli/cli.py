@@ -983,6 +983,13 @@ def import_(
     delimiter: str | None = typer.Option(
         None, "--delimiter", help="CSV: the delimiter (, ; or tab). Default: told from the header."
     ),
+    prune: bool = typer.Option(
+        False,
+        "--prune",
+        help="With --update: remove the entries the file no longer holds (by id, else by "
+        "question); asks first on a terminal, needs --yes elsewhere (or --dry-run).",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="--prune without asking."),
     heading_level: int | None = typer.Option(
         None,
         "--heading-level",
@@ -1010,9 +1017,18 @@ def import_(
     reading = formats.Reading(
         tuple(_mapped(m) for m in maps), _delimiter_option(delimiter), heading_level
     )
+    if prune and not update:
+        raise UsageError("--prune removes what the file no longer holds: it needs --update")
+    if prune and not (yes or dry_run) and not sys.stdin.isatty():
+        raise UsageError("--prune asks before removing, and stdin is not a terminal: pass "
+                         "--yes, or --dry-run to see what it would remove")  # fmt: skip
+    if prune and str(file) == "-" and not (yes or dry_run):
+        raise UsageError("--prune with FILE - cannot ask: pass --yes or --dry-run")
+    confirm = None if yes else _confirm_removal
     result = operations.import_entries(
-        _source(ctx), text, name, fmt, dry_run=dry_run, update=update, reading=reading
-    )
+        _source(ctx), text, name, fmt, dry_run=dry_run, update=update, reading=reading,
+        prune=prune, confirm=confirm,
+    )  # fmt: skip
     _finish(result)
 
 

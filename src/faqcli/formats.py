@@ -362,7 +362,9 @@ def _render_md(entries: Sequence[Entry], title: str | None) -> str:
     return "".join(out)
 
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # "## C#" asks of C#
+# A heading's text is kept whole: a closing "##" is not stripped, since "## C ##" could
+# be a question faq exported.
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _Q_LINE = re.compile(
     r"^(?:\*\*|__)?[ \t]*(?:Q|Question)[ \t]*[:.][ \t]*(.*?)[ \t]*(?:\*\*|__)?[ \t]*$", re.I
@@ -628,6 +630,34 @@ def _update(
     else:
         merged.updated.append((position, new))
     return True
+
+
+def absent(existing: Sequence[dict[str, Any]], incoming: Sequence[Raw]) -> list[int]:
+    """The positions of the entries of ``existing`` that ``incoming`` does not hold:
+    neither its id nor its question (normalised, as duplicates are found) is there."""
+    ids = {id_key(str(r.fields["id"])) for r in incoming if r.fields.get("id")}
+    asked = {
+        question_key(r.fields["question"])
+        for r in incoming
+        if isinstance(r.fields.get("question"), str)
+    }
+    return [
+        i
+        for i, e in enumerate(existing)
+        if id_key(str(e.get("id"))) not in ids and question_key(str(e.get("question"))) not in asked
+    ]
+
+
+def diff(existing: Sequence[dict[str, Any]], merged: Merge, gone: Sequence[int]) -> list[str]:
+    """What an import would do, an entry a line: ``+ ID: question``, ``~ ID: the fields
+    that change``, ``- ID: question``."""
+    lines = [f"+ {e['id']}: {_one_line(e['question'])}" for e in merged.added]
+    for position, new in merged.updated:
+        old = existing[position]
+        fields = [k for k in dict.fromkeys([*old, *new]) if k != "id" and old.get(k) != new.get(k)]
+        lines.append(f"~ {new['id']}: {', '.join(fields)} changed")
+    lines += [f"- {existing[i]['id']}: {_one_line(str(existing[i]['question']))}" for i in gone]
+    return lines
 
 
 def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:

@@ -378,28 +378,57 @@ def import_entries(
     dry_run: bool = False,
     update: bool = False,
     reading: Reading | None = None,
-) -> Imported:
+    prune: bool = False,
+    confirm: Callable[[list[Entry]], bool] | None = None,
+) -> Imported | Changed:
     """Merge the entries of ``text`` (seed text, CSV, Markdown or FAQ JSON, read from
     ``name``); duplicates (same id, or the same normalised question) are skipped. With
     ``update``, a duplicate that differs replaces the entry it duplicates (by id; an
-    incoming entry without an id, by question; see ``faqcli.formats.merge``)."""
+    incoming entry without an id, by question; see ``faqcli.formats.merge``). With
+    ``prune`` (and ``update``), the entries the file does not hold (by id, or by
+    question) are removed: once ``confirm`` has seen them, when given (declined: nothing
+    changes, exit 1). A dry run says, entry by entry, what would change."""
     from faqcli import formats
 
     incoming = formats.parse(text, fmt, name, reading)
-    if dry_run:
-        store.check_writable(source)  # what the import would refuse, the dry run refuses
+    current: list[dict[str, Any]] = []
+    gone: list[int] = []
+    if dry_run or prune:
+        store.check_writable(source)  # what the import would refuse, refused before asking
         current = [e.to_dict() for e in store.load(source.path).entries]
+        gone = formats.absent(current, incoming) if prune else []
+    if dry_run:
         merged = formats.merge(current, incoming, name, update=update)
-    else:
-        with store.editing(source) as doc:
-            merged = formats.merge(doc["entries"], incoming, name, update=update)
-            for position, entry in merged.updated:
-                doc["entries"][position] = entry
-            doc["entries"].extend(merged.added)
+        diff = formats.diff(current, merged, gone)
+        return _imported(merged, [current[i]["id"] for i in gone], update, prune, dry_run=True,
+                         diff=diff)  # fmt: skip
+    if gone and confirm is not None:
+        listed = store.from_document([current[i] for i in gone], name).entries
+        if not confirm(list(listed)):
+            return Changed(Change.KEPT, source.path, "the FAQ as it is", ExitCode.NO_MATCH)
+    with store.editing(source) as doc:
+        merged = formats.merge(doc["entries"], incoming, name, update=update)
+        now = formats.absent(doc["entries"], incoming) if prune else []
+        if [doc["entries"][i]["id"] for i in now] != [current[i]["id"] for i in gone]:
+            msg = f"{source.path}: the FAQ changed meanwhile; nothing changed"
+            raise FaqDataError(f"{msg} (import again to see what it would remove)")
+        for position, entry in merged.updated:
+            doc["entries"][position] = entry
+        removed = set(now)
+        doc["entries"][:] = [e for i, e in enumerate(doc["entries"]) if i not in removed]
+        doc["entries"].extend(merged.added)
+    return _imported(merged, [current[i]["id"] for i in gone], update, prune)
+
+
+def _imported(
+    merged: Any, gone: Sequence[Any], update: bool, prune: bool, *, dry_run: bool = False,
+    diff: Sequence[str] = (),
+) -> Imported:  # fmt: skip
     added = tuple(str(e["id"]) for e in merged.added)
     updated = tuple(str(e["id"]) for _, e in merged.updated)
-    unchanged = tuple(merged.unchanged)
-    return Imported(added, tuple(merged.skipped), dry_run, updated, unchanged, update)
+    removed = tuple(str(g) for g in gone)
+    return Imported(added, tuple(merged.skipped), dry_run, updated, tuple(merged.unchanged),
+                    update, removed=removed, prune=prune, diff=tuple(diff))  # fmt: skip
 
 
 def export(source: store.FaqSource, fmt: Format) -> Exported:

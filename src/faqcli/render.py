@@ -139,7 +139,7 @@ def json_of(result: Result) -> Any:
         case Imported():
             return {"added": list(result.added), "updated": list(result.updated),
                     "unchanged": list(result.unchanged), "skipped": list(result.skipped),
-                    "dry_run": result.dry_run}  # fmt: skip
+                    "removed": list(result.removed), "dry_run": result.dry_run}  # fmt: skip
         case Indexed():
             path = str(result.path) if result.path else None
             return {"entries": result.entries, "seconds": result.seconds, "path": path,
@@ -596,6 +596,8 @@ def _status(result: Changed | Imported | Indexed | MissesCleared) -> str:
         case Imported():
             add, update = ("would add", "would update") if result.dry_run else ("added", "updated")
             done = f"{add} {_count(len(result.added), 'entry')}, {update} {len(result.updated)}"
+            if result.prune:
+                done += f", {'would remove' if result.dry_run else 'removed'} {len(result.removed)}"
             return f"{done}, unchanged {len(result.unchanged)}, skipped {len(result.skipped)}"
         case Indexed(path=None):
             return f"{_count(result.entries, 'entry')}: {result.reason}"
@@ -644,6 +646,8 @@ class PlainRenderer:
             case Imported():
                 for line in result.skipped:
                     self.err.write(safe(line) + "\n")
+                for line in result.diff:
+                    self._line(safe(line))
                 self._line(_status(result))
             case Indexed():
                 self._line(_status(result))

@@ -179,6 +179,9 @@ class Imported(NamedTuple):
     unchanged: tuple[str, ...] = ()  # with --update: the ids of entries imported as they are
     update: bool = False  # whether --update was asked for
     exit_code: ExitCode = ExitCode.OK
+    removed: tuple[str, ...] = ()  # with --prune: the ids of the entries the file lacks
+    prune: bool = False  # whether --prune was asked for
+    diff: tuple[str, ...] = ()  # with --dry-run: one line per entry added, changed, removed
 
 
 class Exported(NamedTuple):
