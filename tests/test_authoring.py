@@ -16,6 +16,8 @@ from typer.testing import Result
 from faqcli import editor, operations, store
 from faqcli.errors import ExitCode
 
+from .conftest import SMALL_FAQ
+
 Run = Callable[..., Result]
 
 
@@ -422,3 +424,48 @@ def test_remove_takes_several_ids_in_one_write_and_an_unknown_one_removes_none(
     assert done.stderr == "removed refund, office-location\n"
     ids = [e.id for e in store.load(small_faq).entries]
     assert ids == ["reset-password", "delete-account", "opening-hours"]
+
+
+def test_edit_drops_tags_and_alternates_and_renames_off_a_terminal(
+    run: Run, write_faq: Callable[..., Path]
+) -> None:
+    """Issue 23, item 9: --remove-tag, --remove-alternate, --id; ids case-insensitively."""
+    doc = {"entries": [dict(e) for e in SMALL_FAQ["entries"]],
+           "negatives": [{"question": "reset my router", "entry": "reset-password"}]}  # fmt: skip
+    path = write_faq(doc)
+    result = run("--faq", str(path), "edit", "Reset-Password", "--remove-tag", "account",
+                 "--remove-alternate", "i forgot my password!", "--id", "password")  # fmt: skip
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert result.stderr == "edited password\n"
+    faq = store.load(path)
+    entry = faq.get("password")
+    assert entry is not None and entry.tags == () and entry.alternates == ()
+    assert faq.get("reset-password") is None
+    assert [n.entry for n in faq.negatives] == ["password"]  # follows the rename
+    missing = run("--faq", str(path), "edit", "password", "--remove-tag", "billing")
+    assert missing.exit_code == ExitCode.USAGE
+    assert missing.stderr == "faq: 'password' has no tag 'billing' (its tags: none)\n"
+
+
+def test_an_alternate_another_entry_asks_is_refused(run: Run, small_faq: Path) -> None:
+    before = small_faq.read_bytes()
+    result = run(
+        "--faq", str(small_faq), "edit", "refund", "--add-alternate", "where is the OFFICE"
+    )
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == (
+        "faq: 'where is the OFFICE' is asked by entry 'office-location' already; nothing changed\n"
+    )
+    assert small_faq.read_bytes() == before
+
+
+def test_an_id_typed_in_another_case_is_found_when_it_is_the_only_one(
+    run: Run, write_faq: Callable[..., Path]
+) -> None:
+    entries = [{"id": "pay", "question": "How do I pay?", "answer": "Card."},
+               {"id": "Pay", "question": "Who pays?", "answer": "You."},
+               {"id": "refund", "question": "Refund?", "answer": "Y."}]  # fmt: skip
+    path = write_faq({"entries": entries})
+    assert run("--faq", str(path), "show", "REFUND").stdout.startswith("Refund? [refund]")
+    assert run("--faq", str(path), "show", "PAY").exit_code == ExitCode.NO_MATCH  # two: not guessed
+    assert run("--faq", str(path), "show", "Pay").stdout.startswith("Who pays? [Pay]")

@@ -864,6 +864,11 @@ def edit(
         [], "--add-alternate", help="Add another phrasing (repeat for more)."
     ),
     tags: list[str] = typer.Option([], "--tag", help="Add a tag (repeat for more)."),
+    remove_alternates: list[str] = typer.Option(
+        [], "--remove-alternate", help="Drop a phrasing (repeat for more)."
+    ),
+    remove_tags: list[str] = typer.Option([], "--remove-tag", help="Drop a tag (repeat for more)."),
+    new_id: str | None = typer.Option(None, "--id", help="Rename the entry: its new id."),
 ) -> None:
     """Change an entry: with options, those fields; without, the whole entry in $EDITOR
     ($VISUAL, else $EDITOR, else vi; only on a terminal: elsewhere, use the options).
@@ -874,7 +879,8 @@ def edit(
     the entry as it is. An edit that changes nothing says "no changes".
     """
     source = _source(ctx)
-    if question is None and answer is None and not add_alternates and not tags:
+    fields = (add_alternates, tags, remove_alternates, remove_tags)
+    if question is None and answer is None and new_id is None and not any(fields):
         from faqcli import editor
 
         session = editor.EditorSession(source.path, entry_id, _reopen_draft)
@@ -887,6 +893,9 @@ def edit(
         answer=None if answer is None else _read_field(answer, "answer"),
         add_alternates=[_utf8(a, "--add-alternate") for a in add_alternates],
         tags=[_utf8(t, "--tag") for t in tags],
+        remove_alternates=[_utf8(a, "--remove-alternate") for a in remove_alternates],
+        remove_tags=[_utf8(t, "--remove-tag") for t in remove_tags],
+        new_id=None if new_id is None else _utf8(new_id, "--id"),
     )
     _finish(result)
 

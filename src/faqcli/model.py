@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 
@@ -93,6 +94,14 @@ def id_key(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def case_match(ids: Iterable[str], typed: str) -> str | None:
+    """The one id of ``ids`` that is ``typed`` but for case (``Refund`` for ``refund``),
+    or None: none is, or several are (``Pay`` and ``pay``: which one is not guessed)."""
+    wanted = id_key(typed).casefold()
+    found = [i for i in ids if id_key(i).casefold() == wanted]
+    return found[0] if len(found) == 1 else None
+
+
 def id_forms(value: str) -> list[str]:
     """The spellings an id typed as ``value`` may be stored in: as typed, composed,
     decomposed (for an index, which looks an id up as stored)."""
@@ -120,12 +129,14 @@ class Faq(NamedTuple):
     negatives: tuple[Negative, ...] = ()
 
     def get(self, entry_id: str) -> Entry | None:
-        """The entry with ``entry_id`` (however its characters are composed), or None."""
+        """The entry with ``entry_id`` (however its characters are composed; else, when
+        only one id is it but for case, that one), or None."""
         key = id_key(entry_id)
         for entry in self.entries:
             if entry.id == entry_id or id_key(entry.id) == key:
                 return entry
-        return None
+        other = case_match([e.id for e in self.entries], entry_id)
+        return None if other is None else self.get(other)
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "entries": [e.to_dict() for e in self.entries]}

@@ -27,7 +27,7 @@ from faqcli import store
 from faqcli.engine import DEFAULTS, Index, is_confident, rank
 from faqcli.engine.rank import assess, scored
 from faqcli.errors import ExitCode, FaqDataError, FaqError, NotFoundError, UsageError, io_error
-from faqcli.model import Entry, id_key
+from faqcli.model import Entry, Faq, case_match, id_key
 from faqcli.results import (
     SUGGESTION_FLOOR,
     SUGGESTIONS,
@@ -226,6 +226,9 @@ def show(source: store.FaqSource, entry_id: str, *, cache: bool = True) -> Entry
         try:
             doc = persisted.find(entry_id)
             if doc is None:
+                other = case_match(persisted.ids(), entry_id)  # Refund for refund
+                doc = None if other is None else persisted.find(other)
+            if doc is None:
                 raise store.unknown_id(entry_id, persisted.ids())
             return EntryShown(persisted.entry(doc))
         except index.IndexUnreadable:
@@ -310,12 +313,17 @@ def edit(
     add_alternates: Sequence[str] = (),
     tags: Sequence[str] = (),
     replace: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    remove_tags: Sequence[str] = (),
+    remove_alternates: Sequence[str] = (),
+    new_id: str | None = None,
 ) -> Changed:
     """Change an entry: the given fields, or the whole entry through ``replace`` (given
     the entry as a dict, it returns the new one: ``$EDITOR``, see ``faqcli.editor``).
     An edit that leaves the entry invalid is refused and the file left alone; so is one
     made while another writer changed the same entry (read, edited, then written)."""
-    current = store.find(store.load(source.path), entry_id)
+    faq = store.load(source.path)
+    current = store.find(faq, entry_id)
+    entry_id = current.id  # as stored (typed Refund, it is refund)
     if replace is not None:
         new = replace(current.to_dict())
         if isinstance(new, dict) and new.get("id") is None:  # no id given: it keeps its own
@@ -326,10 +334,19 @@ def edit(
             new["question"] = question
         if answer is not None:
             new["answer"] = answer
-        if add_alternates:
-            new["alternates"] = [*current.alternates, *add_alternates]
-        if tags:
-            new["tags"] = [*current.tags, *(t for t in tags if t not in current.tags)]
+        _check_alternates(faq, current, add_alternates)
+        alternates = [*current.alternates, *add_alternates]
+        alternates = _without(alternates, remove_alternates, current.id, "alternate")
+        if alternates != list(current.alternates):
+            new["alternates"] = alternates
+        kept = _without(list(current.tags), remove_tags, current.id, "tag")
+        if tags or remove_tags:
+            new["tags"] = [*kept, *(t for t in tags if t not in kept)]
+        for key in ("alternates", "tags"):
+            if key in new and not new[key]:
+                del new[key]
+        if new_id is not None:
+            new["id"] = new_id
     edited = store.from_document([new], "the edited entry").entries[0]  # refused up front
     if edited == current and edited.extra == current.extra:
         return Changed(Change.UNCHANGED, source.path, entry_id)
@@ -343,7 +360,42 @@ def edit(
         if id_key(edited.id) in others:
             raise UsageError(f"an entry with id {edited.id!r} already exists")
         entries[position] = new
+        for negative in doc.get("negatives") or []:  # a renamed entry keeps its negatives
+            if isinstance(negative, dict) and negative.get("entry") == current.id:
+                negative["entry"] = edited.id
     return Changed(Change.EDITED, source.path, edited.id)
+
+
+def _without(values: list[str], removed: Sequence[str], entry_id: str, what: str) -> list[str]:
+    """``values`` without each of ``removed`` (alternates matched as questions are: but
+    for case, spacing and punctuation); one the entry has not got is a usage error."""
+    from faqcli.formats import question_key
+
+    for value in removed:
+        key = question_key(value) if what == "alternate" else value
+        kept = [v for v in values if (question_key(v) if what == "alternate" else v) != key]
+        if len(kept) == len(values):
+            has = ", ".join(repr(v) for v in values) or "none"
+            raise UsageError(f"{entry_id!r} has no {what} {value!r} (its {what}s: {has})")
+        values = kept
+    return values
+
+
+def _check_alternates(faq: Faq, current: Entry, phrasings: Sequence[str]) -> None:
+    """Refuse an alternate that another entry already asks (as its question or one of
+    its alternates): it would take that entry's askers, as ``faq add`` refuses a
+    duplicate question. One the entry itself asks already is refused too."""
+    from faqcli.formats import question_key
+
+    asked: dict[str, str] = {}
+    for entry in faq.entries:
+        for wording in (entry.question, *entry.alternates):
+            asked.setdefault(question_key(wording), entry.id)
+    for phrasing in phrasings:
+        owner = asked.get(question_key(phrasing))
+        if owner is not None:
+            whose = "this entry" if owner == current.id else f"entry {owner!r}"
+            raise UsageError(f"{phrasing!r} is asked by {whose} already; nothing changed")
 
 
 def edit_in_editor(source: store.FaqSource, entry_id: str, session: EditorSession) -> Changed:

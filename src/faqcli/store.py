@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from faqcli import atomic
 from faqcli.errors import FaqDataError, NotFoundError, io_error
-from faqcli.model import Entry, Faq, Negative, id_key
+from faqcli.model import Entry, Faq, Negative, case_match, id_key
 
 ENV_VAR = "FAQ_FILE"
 KNOWN_FIELDS = ("id", "question", "answer", "alternates", "tags")
@@ -886,7 +886,10 @@ def position(entries: list[dict[str, Any]], entry_id: str) -> int:
     ids = [e["id"] for e in entries]
     keys = [id_key(i) for i in ids]
     if id_key(entry_id) not in keys:
-        raise unknown_id(entry_id, ids)
+        other = case_match([str(i) for i in ids], entry_id)
+        if other is None:
+            raise unknown_id(entry_id, ids)
+        entry_id = other
     return keys.index(id_key(entry_id))
 
 
