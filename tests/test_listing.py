@@ -61,7 +61,7 @@ def test_list_grep_looks_in_questions_alternates_and_answers(
 
 def test_list_tag_and_grep_must_both_match(run: Run, small_faq: Path) -> None:
     result = run("--faq", str(small_faq), "list", "--tag", "account", "--grep", "delete")
-    assert result.stdout == "delete-account\tHow do I delete my account?\n"
+    assert result.stdout == "delete-account\tHow do I delete my account?\tquestion, answer\n"
 
 
 def test_a_filter_that_matches_nothing_exits_1_saying_so(run: Run, small_faq: Path) -> None:
@@ -399,3 +399,50 @@ def test_a_terminal_too_narrow_for_panels_gets_the_plain_answer(
     flat = "".join(term.output.split())  # the terminal wraps the lines
     assert "Whereistheoffice?[office-location,score" in flat  # the plain heading
     assert "At12HarbourStreet,secondfloor." in flat
+
+
+# --- issue 23, item 10 -----------------------------------------------------------------
+
+
+def test_grep_says_where_it_matched_and_in_limits_it(run: Any, small_faq: Path) -> None:
+    found = run("--faq", str(small_faq), "list", "--grep", "password")
+    assert found.exit_code == 0
+    assert found.stdout == (
+        "reset-password\tHow do I reset my password?\tquestion, alternate, answer\n"
+    )
+    office = run("--faq", str(small_faq), "list", "--grep", "office", "--in", "question")
+    assert office.stdout.splitlines() == [
+        "opening-hours\tWhen is the office open?\tquestion",
+        "office-location\tWhere is the office?\tquestion"]  # fmt: skip
+    answers = run("--faq", str(small_faq), "list", "--grep", "office", "--in", "answer")
+    assert answers.exit_code == 1 and answers.stdout == ""
+    assert run("--faq", str(small_faq), "list", "--in", "question").exit_code == 2
+    assert run("--faq", str(small_faq), "list", "--grep", "x", "--in", "body").exit_code == 2
+
+
+def _complete(tmp_path: Path, faq: Path, words: str) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "FAQ_FILE": str(faq), "_FAQ_COMPLETE": "complete_bash",
+           "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1),
+           "XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d")}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", "from faqcli.launch import main; main()"],
+                          env=env, capture_output=True, text=True, check=False,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_tag_completion_offers_the_faq_s_tags(tmp_path: Path, small_faq: Path) -> None:
+    assert _complete(tmp_path, small_faq, "faq list --tag ") == ["account"]
+    assert _complete(tmp_path, small_faq, "faq list --tag ac") == ["account"]
+    assert _complete(tmp_path, small_faq, "faq list --tag x") == []
+
+
+def test_export_format_completion_offers_only_what_export_writes(
+    tmp_path: Path, small_faq: Path
+) -> None:
+    offered = _complete(tmp_path, small_faq, "faq export --format ")
+    assert sorted(offered) == ["csv", "json", "md", "seed"]

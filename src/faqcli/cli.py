@@ -119,6 +119,20 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     ]
 
 
+def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of ``--tag``: the tags of the FAQ in use that start with what
+    is typed; a FAQ that cannot be read completes nothing."""
+    given = ctx.find_root().params.get("faq") or ()
+    try:
+        source = store.resolve(given[-1] if given else None)
+        if not source.path.is_file():  # a FIFO or a device would block the shell
+            return []
+        tags = {t for e in operations.list_entries(source).entries for t in e.tags}
+    except (FaqError, OSError):
+        return []
+    return sorted(t for t in tags if t.startswith(incomplete) and "\n" not in t)
+
+
 # Characters bash reads as more than themselves on a command line, or breaks a word at
 # when it completes (: and =).
 _SHELL_SPECIAL = re.compile(r"[^\w@%+,./-]")
@@ -558,13 +572,24 @@ def _new_entry_answer(item: ReviewItem) -> str | None:
 def list_(
     ctx: typer.Context,
     tags: list[str] = typer.Option(
-        [], "--tag", help="Only entries with this tag, ignoring case (repeat: all of them)."
+        [],
+        "--tag",
+        help="Only entries with this tag, ignoring case (repeat: all of them).",
+        autocompletion=complete_tags,
     ),
     grep: str | None = typer.Option(
         None,
         "--grep",
         metavar="TEXT",
-        help="Only entries whose question, alternates or answer hold TEXT, ignoring case.",
+        help="Only entries whose question, alternates or answer hold TEXT, ignoring case "
+        "(where it matched is shown).",
+    ),
+    within: list[str] = typer.Option(
+        [],
+        "--in",
+        metavar="FIELD",
+        help="With --grep: look only in question, alternates or answer (repeat for more).",
+        autocompletion=lambda: list(operations.GREP_FIELDS),
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the FAQ document as JSON."),
 ) -> None:
@@ -577,7 +602,16 @@ def list_(
     """
     tag_list = [_utf8(t, "--tag") for t in tags]
     text = None if grep is None else _utf8(grep, "--grep")
-    found = operations.list_matching(_source(ctx), cache=ctx.obj.cache, tags=tag_list, grep=text)
+    fields = [f.strip().lower() for f in within]
+    fields = ["alternates" if f == "alternate" else f for f in fields]
+    unknown = [f for f in fields if f not in operations.GREP_FIELDS]
+    if unknown or (fields and text is None):
+        why = f"{unknown[0]!r} is not question, alternates or answer" if unknown else "needs --grep"
+        raise UsageError(f"--in {why}")
+    found = operations.list_matching(
+        _source(ctx), cache=ctx.obj.cache, tags=tag_list, grep=text,
+        fields=tuple(dict.fromkeys(fields)) or operations.GREP_FIELDS,
+    )  # fmt: skip
     _finish(found, as_json)
 
 
@@ -1065,7 +1099,13 @@ def _delimiter_option(value: str | None) -> str | None:
 @handles_errors
 def export(
     ctx: typer.Context,
-    fmt: Format = typer.Option(Format.JSON, "--format", "-f", help="json, csv, md or seed."),
+    fmt: Format = typer.Option(
+        Format.JSON,
+        "--format",
+        "-f",
+        help="json, csv, md or seed.",
+        autocompletion=lambda: [f.value for f in Format if f is not Format.AUTO],
+    ),
 ) -> None:
     """Write the whole FAQ to stdout in another format (faq import reads it back)."""
     _finish(operations.export(_source(ctx), fmt))

@@ -182,38 +182,54 @@ def _listed(persisted: SqliteIndex | Updated, path: Path) -> Iterator[Entry]:
         yield from store.load(path).entries[done:]
 
 
+GREP_FIELDS = ("question", "alternates", "answer")  # where faq list --grep looks
+
+
 def list_matching(
     source: store.FaqSource,
     *,
     cache: bool = True,
     tags: Sequence[str] = (),
     grep: str | None = None,
+    fields: Sequence[str] = GREP_FIELDS,
 ) -> EntryList:
     """``faq list``: every entry, or with ``tags`` or ``grep`` the entries that match
     (see :func:`filter_listing`)."""
-    return filter_listing(list_entries(source, cache=cache), tags=tags, grep=grep)
+    listing = list_entries(source, cache=cache)
+    return filter_listing(listing, tags=tags, grep=grep, fields=fields)
 
 
 def filter_listing(
-    listing: EntryList, *, tags: Sequence[str] = (), grep: str | None = None
+    listing: EntryList,
+    *,
+    tags: Sequence[str] = (),
+    grep: str | None = None,
+    fields: Sequence[str] = GREP_FIELDS,
 ) -> EntryList:
     """The entries of ``listing`` that carry every one of ``tags`` and hold ``grep`` in
-    their question, an alternate or their answer, both ignoring case; with a filter that
-    matches nothing, the listing exits 1 (as grep does). The entries are read once, in
-    order (they may be streamed from an index); those kept are a tuple."""
+    one of ``fields`` (their question, an alternate, their answer), both ignoring case,
+    with where each holds it; with a filter that matches nothing, the listing exits 1
+    (as grep does). The entries are read once, in order (they may be streamed from an
+    index); those kept are a tuple."""
     if not tags and grep is None:
         return listing
     wanted = {t.casefold() for t in tags}
     needle = (grep or "").casefold()
 
-    def matches(e: Entry) -> bool:
-        texts = (e.question, *e.alternates, e.answer)
-        has_tags = wanted <= {t.casefold() for t in e.tags}
-        return has_tags and any(needle in text.casefold() for text in texts)
+    def where(e: Entry) -> str:
+        texts = {"question": (e.question,), "alternates": e.alternates, "answer": (e.answer,)}
+        found = [f for f in fields if any(needle in t.casefold() for t in texts[f])]
+        return ", ".join("alternate" if f == "alternates" else f for f in found)
 
-    kept = tuple(e for e in listing.entries if matches(e))
+    kept: list[Entry] = []
+    matched: list[str] = []
+    for e in listing.entries:
+        if wanted <= {t.casefold() for t in e.tags} and (found := where(e)):
+            kept.append(e)
+            matched.append(found)
     code = ExitCode.OK if kept else ExitCode.NO_MATCH
-    return listing._replace(entries=kept, exit_code=code, tags=tuple(tags), grep=grep)
+    return listing._replace(entries=tuple(kept), exit_code=code, tags=tuple(tags), grep=grep,
+                            matched=tuple(matched) if grep is not None else ())  # fmt: skip
 
 
 def show(source: store.FaqSource, entry_id: str, *, cache: bool = True) -> EntryShown:

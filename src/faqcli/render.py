@@ -712,8 +712,9 @@ class PlainRenderer:
 
     def entries(self, result: EntryList) -> None:
         listed = 0
-        for e in result.entries:
-            self._line(f"{safe(e.id)}\t{one_line(e.question)}")
+        for n, e in enumerate(result.entries):
+            where = f"\t{result.matched[n]}" if result.matched else ""  # --grep: where
+            self._line(f"{safe(e.id)}\t{one_line(e.question)}{where}")
             listed += 1
         self._none_matched(result, listed)
 
@@ -1022,9 +1023,11 @@ class RichRenderer(PlainRenderer):
         tagged = any(tags for _, _, tags in rows)
         if tagged:
             table.add_column("tags", style="dim")
-        for entry_id, question, tags in rows:
-            cells = (Text(entry_id), Text(question), Text(tags))
-            table.add_row(*cells[: 3 if tagged else 2])
+        if result.matched:
+            table.add_column("matched in", style="dim")
+        for n, (entry_id, question, tags) in enumerate(rows):
+            cells = [Text(entry_id), Text(question)] + ([Text(tags)] if tagged else [])
+            table.add_row(*cells, *([Text(result.matched[n])] if result.matched else []))
         if rows:  # read once: the entries may be streamed
             self._paged(table)
         self._none_matched(result, len(rows))

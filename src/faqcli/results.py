@@ -134,6 +134,7 @@ class EntryList(NamedTuple):
     exit_code: ExitCode = ExitCode.OK
     tags: tuple[str, ...] = ()  # listed only entries with these tags (faq list --tag)
     grep: str | None = None  # listed only entries holding this text (faq list --grep)
+    matched: tuple[str, ...] = ()  # with grep: where each entry holds it, "question, answer"
 
     @property
     def filtered(self) -> bool:
