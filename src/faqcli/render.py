@@ -363,7 +363,7 @@ def _explain_lines(answer: Answer) -> list[str]:
             f"Not asked about: {safe(e.left_out.word)} of the entry's question"
             f" (weighs {e.left_out.against:.2f})"
         )
-    lines += ["", "Evidence (value x weight = part in the log-odds of the score):"]
+    lines += ["", "Evidence (value x weight = part; score = 100 / (1 + e^-total)):"]
     width = max(len(p.label) for p in e.parts)
     for p in e.parts:
         lines.append(f"  {p.label.ljust(width)}  {p.value:5.2f} x {p.weight:5.2f} = {p.part:+5.2f}")
@@ -372,9 +372,8 @@ def _explain_lines(answer: Answer) -> list[str]:
         learned = f"this FAQ, from {e.learned_from} of its questions"
         lines.append(f"  {learned.ljust(width)}  {'':15}  {e.shift:+5.2f}")
     lines.append(
-        f"  {'total'.ljust(width)}  {'':15}  {e.log_odds:+5.2f}"
-        f"  -> score {_score(e.score)} (1 / (1 + e^-total), in percent)"
-    )
+        f"  {'total'.ljust(width)}  {'':15}  {e.log_odds:+5.2f}  -> score {_score(e.score)}"
+    )  # within 80 columns, as every line of --explain
     if e.runner_up:
         r = e.runner_up
         behind = math.floor(e.score) - math.floor(r.score)  # as _score shows the two
