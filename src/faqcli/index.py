@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from faqcli import atomic, store
 from faqcli import vectors as word_vectors
-from faqcli.engine import learning
+from faqcli.engine import learning, text
 from faqcli.engine.analysis import (
     NO_POSTINGS,
     Accumulator,
@@ -232,6 +232,8 @@ class SqliteIndex(Index):
         )
         self.title: str | None = json.loads(meta["title"])
         self.threshold: float | None = json.loads(meta.get("threshold", "null"))
+        self.language: str | None = meta.get("language") or None
+        text.use(self.language)  # its stems were made in it: so are a question's
         self.shift = float(meta.get("shift", "0"))
         self.learned_from = int(meta.get("learned_from", "0"))
         self._terms: dict[str, tuple[int, Postings | None]] = {}
@@ -879,7 +881,7 @@ def in_memory(
     of every ask."""
     data = store.read_bytes(faq_path)
     faq = store.parse(store.decode_text(data, str(faq_path)), str(faq_path))
-    index = MemoryIndex(faq.entries, settings)
+    index = MemoryIndex(faq.entries, settings, language=faq.language)
     index.threshold = faq.threshold
     # A FAQ without alternates or negatives has nothing to learn from.
     learns = bool(faq.negatives) or any(e.alternates for e in faq.entries)
@@ -1019,10 +1021,11 @@ def build_for(
     """``faq index``: persist the FAQ's index now, when :func:`open_index` would use
     one; otherwise say why there is no file."""
     if source.bundled or _stat(source.path).st_size < INDEX_MIN_BYTES:
-        entries = store.load(source.path).entries
+        faq = store.load(source.path)
         why = "the bundled FAQ" if source.bundled else f"under {INDEX_MIN_BYTES // 1024} KiB"
         reason = f"{why}: faq reads it whole each time, no index needed"
-        return Built(MemoryIndex(entries), None, len(entries), 0, reason)
+        index = MemoryIndex(faq.entries, language=faq.language)
+        return Built(index, None, len(faq.entries), 0, reason)
     built = build(source.path, default_cache_dir(), progress=progress)
     if built.path is None:  # what this command is for could not be done
         raise FaqDataError(built.reason)
@@ -1067,7 +1070,10 @@ def _build(
         faq = store.load(faq_path)
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         reason = f"{cache.parent}: cannot write the index there ({why})"
-        built = Built(MemoryIndex(faq.entries, settings), None, len(faq.entries), 0, reason)
+        built = Built(
+            MemoryIndex(faq.entries, settings, language=faq.language), None, len(faq.entries), 0,
+            reason,
+        )  # fmt: skip
         return built, store.file_digest(faq_path)
     finally:
         if report:
@@ -1086,7 +1092,11 @@ def _write_from(
     read_at = time.time_ns()
 
     def entries() -> Iterator[Entry]:
+        if isinstance(source, Faq):
+            text.use(source.language)
         for n, entry in enumerate(source.entries if isinstance(source, Faq) else source):
+            if n == 0:  # a stream knows the FAQ's language once it reaches the entries
+                text.use(source.language)
             if report and n % 1000 == 999 and isinstance(source, store.EntryStream):
                 report.analysed(source.read_bytes)
             yield entry
@@ -1096,6 +1106,7 @@ def _write_from(
     def meta() -> dict[str, str]:
         return {
             "threshold": json.dumps(source.threshold),
+            "language": source.language or "",
             "fingerprint": _fingerprint(settings),
             # for messages only; a name that is not UTF-8 is shown with U+FFFD
             "source": os.fsencode(faq_path.resolve()).decode("utf-8", "replace"),
@@ -1108,10 +1119,13 @@ def _write_from(
     )
 
     def rebuild(_damaged: SqliteIndex) -> Index:
-        return MemoryIndex(store.load(faq_path).entries, settings)
+        faq = store.load(faq_path)
+        return MemoryIndex(faq.entries, settings, language=faq.language)
 
     opened = _open(cache, settings, rebuild)
-    index: Index = opened or MemoryIndex(store.load(faq_path).entries, settings)
+    if opened is None:
+        faq = store.load(faq_path)
+    index: Index = opened or MemoryIndex(faq.entries, settings, language=faq.language)
     return Built(index, cache, count, cache.stat().st_size)
 
 

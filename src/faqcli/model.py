@@ -127,6 +127,7 @@ class Faq(NamedTuple):
     title: str | None = None
     threshold: float | None = None
     negatives: tuple[Negative, ...] = ()
+    language: str | None = None  # its top-level "language" ("es"); None: English
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with ``entry_id`` (however its characters are composed; else, when

@@ -528,7 +528,7 @@ def check(
     data = store.read_bytes(source.path)  # a file that cannot be read is no finding
     try:
         faq = store.parse(store.decode_text(data, str(source.path)), str(source.path))
-        findings = lint(faq.entries, MemoryIndex(faq.entries), progress)
+        findings = lint(faq.entries, MemoryIndex(faq.entries, language=faq.language), progress)
     except FaqError as err:
         return CheckReport(source.path, (Finding("invalid", None, err.message),))
     return CheckReport(source.path, tuple(findings))

@@ -364,6 +364,7 @@ def from_document(
     title: str | None = None
     threshold: float | None = None
     negatives: tuple[Negative, ...] = ()
+    language: str | None = None
     if isinstance(doc, list):
         raw_entries = doc
     elif isinstance(doc, dict) and "entries" in doc:
@@ -379,6 +380,7 @@ def from_document(
                 raise FaqDataError(f"{name}: {too_deep(key)}")
         threshold = read_threshold(doc.get("threshold"), name)
         negatives = read_negatives(doc.get("negatives"), name)
+        language = read_language(doc.get("language"), name)
     else:
         msg = f"{name}: top level must be a list of entries or an object with 'entries'"
         raise FaqDataError(f"{msg}, not {_kind(doc)}")
@@ -396,7 +398,22 @@ def from_document(
             raise FaqDataError(msg)
         seen[key] = number
         entries.append(entry)
-    return Faq(tuple(_fill_ids(entries)), title, threshold, negatives)
+    return Faq(tuple(_fill_ids(entries)), title, threshold, negatives, language)
+
+
+def read_language(value: Any, name: str) -> str | None:
+    """The FAQ's ``"language"``: a code faq reads words in (``es``, ``de``; a region,
+    ``es-MX``, is read as its language), or None (absent: English)."""
+    from faqcli.engine.text import STEMMERS
+
+    if value is None:
+        return None
+    code = value.split("-")[0].split("_")[0].strip().lower() if isinstance(value, str) else ""
+    if code not in STEMMERS:
+        known = ", ".join(STEMMERS)
+        shown = value if isinstance(value, str) else _kind(value)
+        raise FaqDataError(f"{name}: 'language' {shown!r} is not one faq reads ({known})")
+    return None if code == "en" else code
 
 
 def read_threshold(value: Any, name: str) -> float | None:
@@ -933,6 +950,7 @@ class EntryStream:
         self.title: str | None = None
         self.threshold: float | None = None
         self.negatives: tuple[Negative, ...] = ()
+        self.language: str | None = None
         self.digest = ""
         self.read_bytes = 0  # how much of the file has been read so far
         self._chunk = chunk
@@ -1053,6 +1071,10 @@ class EntryStream:
                         raise NotStreamable("a title that is not text")
                     self.title = value
                 try:
+                    if key == "language" and "entries" in keys:
+                        raise NotStreamable("a 'language' after the entries")  # read whole
+                    if key == "language":
+                        self.language = read_language(value, str(self.path))
                     if key == "threshold":
                         self.threshold = read_threshold(value, str(self.path))
                     elif key == "negatives":

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+from faqcli.engine import text
 from faqcli.engine.meaning import Meaning, QueryWords, WordVectorMeaning, question_words
 from faqcli.engine.settings import DEFAULTS, Settings
 from faqcli.engine.text import char_grams, stem, words
@@ -537,7 +538,10 @@ class MemoryIndex(Index):
         entries: Sequence[Entry],
         settings: Settings = DEFAULTS,
         meaning: Meaning | None = None,
+        language: str | None = None,
     ) -> None:
+        text.use(language)  # the FAQ's words are read, and questions asked, in it
+        self.language = language
         self._load(analyse(entries, settings), settings, meaning)
 
     @classmethod

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, NamedTuple
 
+from faqcli.engine import text
 from faqcli.engine.settings import DEFAULTS, Settings, Weights
-from faqcli.engine.text import FUNCTION_WORDS, stem, words
+from faqcli.engine.text import stem, words
 
 if TYPE_CHECKING:
     from faqcli.engine.analysis import Index
@@ -112,4 +113,4 @@ def _query_share(index: Index, query_words: QueryWords, doc: int) -> float:
 
 
 def _weight(word: str, rarity: float) -> float:
-    return rarity * (FUNCTION_WEIGHT if word in FUNCTION_WORDS else 1.0)
+    return rarity * (FUNCTION_WEIGHT if word in text.FUNCTION_WORDS else 1.0)

@@ -35,8 +35,9 @@ from operator import mul
 from typing import TYPE_CHECKING, NamedTuple
 
 from faqcli import frequencies
+from faqcli.engine import text
 from faqcli.engine.meaning import question_words
-from faqcli.engine.text import CHAT_WORDS, FUNCTION_WORDS, stem, words
+from faqcli.engine.text import stem, words
 
 if TYPE_CHECKING:
     from faqcli.engine.analysis import Index
@@ -85,10 +86,10 @@ class _Match(NamedTuple):
 
 def carries(index: Index, word: str) -> float:
     """How much ``word`` (normalised) carries in general English, 0-1."""
-    if word in FUNCTION_WORDS or word in CHAT_WORDS or any(c.isdigit() for c in word):
+    if word in text.FUNCTION_WORDS or word in text.CHAT_WORDS or any(c.isdigit() for c in word):
         return 0.0
     term = stem(word)
-    table = frequencies.default()
+    table = frequencies.default(text.language)  # None for a language with none
     zipf = table.zipf(term) if table is not None else 0.0
     rarity = _between(zipf, COMMON_ZIPF, RARE_ZIPF)
     if not index.meaning.knows_words():
@@ -227,7 +228,7 @@ def _meaning_stems(index: Index, answer_words: list[str]) -> set[str]:
 def _content_stems(found: list[str]) -> set[str]:
     """The stems of the words that can explain a question's word by their meaning (not
     function words: *wat* is not explained by *the*)."""
-    return {stem(w) for w in found if w not in FUNCTION_WORDS}
+    return {stem(w) for w in found if w not in text.FUNCTION_WORDS}
 
 
 def _direction(index: Index, word: str, group: dict[str, float]) -> tuple[float, ...] | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple, Protocol
 
 from faqcli import vectors as word_vectors
+from faqcli.engine import text
 from faqcli.engine.settings import Settings
 from faqcli.engine.text import stem, words
 from faqcli.model import Entry
@@ -63,8 +64,11 @@ class WordVectorMeaning:
 
     @property
     def vectors(self) -> WordVectors | None:
-        """The table: the one given, else the shipped one (None when it is missing)."""
-        return self._vectors if self._vectors is not None else word_vectors.default()
+        """The table: the one given, else the shipped one (None when it is missing, and
+        for a FAQ not in English: the shipped vectors are of English words)."""
+        if self._vectors is not None:
+            return self._vectors
+        return word_vectors.default() if text.language == "en" else None
 
     def query(self, text: str, query_words: QueryWords, rarity: Rarity) -> Vector | None:
         """Its stems' vectors averaged; a misspelt word stands for its best correction."""

@@ -37,6 +37,66 @@ CHAT_WORDS = frozenset(
 )
 
 
+# A FAQ in another language (its top-level "language") is read with that language's
+# Snowball stemmer and function and chat words; English word vectors and frequencies
+# are not applied to it (``engine.meaning``, ``engine.coverage``). Words as
+# :func:`normalise` leaves them: lowercase, without accents.
+STEMMERS = {"en": "english", "es": "spanish", "de": "german", "fr": "french",
+            "it": "italian", "pt": "portuguese", "nl": "dutch"}  # fmt: skip
+_OTHER_FUNCTION_WORDS = {
+    "es": "a al ante con contra de del desde el la las lo los en entre hacia hasta para por "
+    "segun sin sobre tras y e o u ni pero que se su sus mi mis tu tus yo me te le les nos un "
+    "una unos unas es son esta estan ser estar hay he ha han puedo puede pueden como cuando "
+    "donde cual cuales cuanto cuanta cuantos cuantas que quien quienes por porque no si ya "
+    "muy mas este esta estos estas ese esa eso",
+    "de": "der die das den dem des ein eine einer eines einem einen und oder aber nicht kein "
+    "keine ich du er sie es wir ihr mich mir dich dir uns euch sich mein meine dein ihre sein "
+    "ist sind bin war waren wird werden kann konnen muss mussen soll darf habe hat haben in im "
+    "an am auf aus bei mit nach von vom zu zum zur fur uber unter vor durch um wie was wo wann "
+    "warum wer welche welcher welches wieviel viel ob dass so auch noch schon denn man",
+    "fr": "le la les un une des du de d l et ou mais ne pas je tu il elle nous vous ils elles "
+    "me te se mon ma mes ton ta tes son sa ses est sont suis ai as a ont peut peux puis dans en "
+    "au aux sur sous avec pour par chez comment quand ou quel quelle quels quelles pourquoi qui "
+    "que quoi combien ce cet cette ces y",
+    "it": "il lo la i gli le un uno una di del della dei delle a al alla da dal in nel nella "
+    "con su per tra fra e o ma non io tu lui lei noi voi loro mi ti si ci vi mio mia tuo suo "
+    "e sono ho hai ha hanno posso puo come quando dove quale quali quanto quanta perche chi che",
+    "pt": "o a os as um uma uns umas de do da dos das em no na nos nas por para com sem e ou "
+    "mas nao eu tu ele ela nos vos eles elas me te se meu minha seu sua e sao esta estao tem "
+    "posso pode como quando onde qual quais quanto quanta porque quem que",
+    "nl": "de het een en of maar niet geen ik jij je hij zij wij jullie ze mij me mijn jouw "
+    "zijn haar is ben was waren wordt kan kun moet mag heb heeft hebben in op aan bij met naar "
+    "van voor door om hoe wat waar wanneer waarom wie welke hoeveel dat dit die er",
+}
+_OTHER_CHAT_WORDS = {
+    "es": "hola buenas buenos dias tardes gracias porfa favor ayuda necesito saludos",
+    "de": "hallo hi moin servus danke bitte hilfe brauche gruss",
+    "fr": "bonjour salut merci svp plait aide besoin",
+    "it": "ciao buongiorno grazie favore aiuto",
+    "pt": "ola oi obrigado obrigada favor ajuda",
+    "nl": "hallo hoi dank bedankt alsjeblieft help",
+}
+ENGLISH_FUNCTION_WORDS, ENGLISH_CHAT_WORDS = FUNCTION_WORDS, CHAT_WORDS
+language = "en"  # the language the words are read in: see use()
+
+
+def use(code: str | None) -> None:
+    """Read words as in the language ``code`` (None: English) from now on: the FAQ an
+    index is built from, or read, says which (its top-level "language")."""
+    global _STEMMER, FUNCTION_WORDS, CHAT_WORDS, language
+    code = code or "en"
+    if code == language:
+        return
+    language = code
+    _STEMMER = Stemmer.Stemmer(STEMMERS[code])
+    if code == "en":
+        FUNCTION_WORDS, CHAT_WORDS = ENGLISH_FUNCTION_WORDS, ENGLISH_CHAT_WORDS
+    else:
+        FUNCTION_WORDS = frozenset(_OTHER_FUNCTION_WORDS[code].split())
+        CHAT_WORDS = frozenset(_OTHER_CHAT_WORDS[code].split())
+    stem.cache_clear()
+
+
 def normalise(text: str) -> str:
     """NFKC, casefold, and drop diacritics: ``Ça Coûte`` -> ``ca coute``."""
     if text.isascii():  # the common case, and NFKC and diacritics do nothing to it
@@ -54,7 +114,8 @@ def words(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """The normalised words of ``text`` that are not function words."""
-    return [w for w in words(text) if w not in FUNCTION_WORDS]
+    function_words = FUNCTION_WORDS  # as use() set it
+    return [w for w in words(text) if w not in function_words]
 
 
 @lru_cache(maxsize=65536)
