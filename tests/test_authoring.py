@@ -469,3 +469,14 @@ def test_an_id_typed_in_another_case_is_found_when_it_is_the_only_one(
     assert run("--faq", str(path), "show", "REFUND").stdout.startswith("Refund? [refund]")
     assert run("--faq", str(path), "show", "PAY").exit_code == ExitCode.NO_MATCH  # two: not guessed
     assert run("--faq", str(path), "show", "Pay").stdout.startswith("Who pays? [Pay]")
+
+
+@pytest.mark.parametrize("new_id", ["", " ", "a\x1b[2Jb"])
+def test_a_rename_to_an_id_add_would_refuse_is_a_usage_error(
+    run: Run, small_faq: Path, new_id: str
+) -> None:
+    before = small_faq.read_bytes()
+    result = run("--faq", str(small_faq), "edit", "refund", "--id", new_id)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert result.stderr.startswith(f"faq: --id {new_id!r}: ")
+    assert small_faq.read_bytes() == before

@@ -295,3 +295,43 @@ def test_prune_on_a_terminal_lists_what_it_removes_and_keeps_all_on_no(
     assert term.wait() == ExitCode.NO_MATCH
     assert "kept the FAQ as it is: nothing removed" in term.output
     assert synced.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("empty.md", ""), ("blank.md", "\n\n  \n"), ("header.csv", "question,answer\n")],
+)
+def test_prune_with_a_file_of_no_entries_removes_nothing(
+    run: Run, synced: Path, tmp_path: Path, name: str, text: str
+) -> None:
+    """An adversarial pass: an empty file (a failed fetch) with --prune --yes emptied the
+    FAQ."""
+    before = synced.read_bytes()
+    for extra in (["--yes"], ["--dry-run"]):
+        result = imported(run, synced, tmp_path, name, text, "--update", "--prune", *extra)
+        assert result.exit_code == ExitCode.DATA
+        assert "holds no entries; --prune would remove every entry of the FAQ" in result.stderr
+        assert synced.read_bytes() == before
+
+
+def test_a_script_alone_is_no_answer_and_table_cells_stay_apart(
+    run: Run, empty_faq: Path, tmp_path: Path
+) -> None:
+    script = imported(
+        run, empty_faq, tmp_path, "s.csv", "question,answer\nOnly?,<script>x</script>\n"
+    )
+    assert script.exit_code == ExitCode.DATA and "the answer is missing or blank" in script.stderr
+    assert to_markdown(
+        "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>"
+    ) == ("a | b\n1 | 2")
+
+
+def test_a_row_with_a_stray_delimiter_names_that_delimiter(
+    run: Run, empty_faq: Path, tmp_path: Path
+) -> None:
+    result = imported(run, empty_faq, tmp_path, "s.csv", "q;a\nHello;World &amp; more\n",
+                      "--map", "question=q", "--map", "answer=a")  # fmt: skip
+    assert result.exit_code == ExitCode.DATA
+    assert "s.csv:2: 3 fields but the header names 2; is a field with a semicolon not quoted?" in (
+        result.stderr
+    )

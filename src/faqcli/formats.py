@@ -305,7 +305,8 @@ def _columns(header: list[str], name: str, reading: Reading) -> dict[str, list[i
 def _parse_csv(text: str, name: str, reading: Reading) -> list[Raw]:
     from faqcli import htmltext
 
-    rows = _csv_rows(text, name, reading.delimiter or _delimiter(text))
+    delimiter = reading.delimiter or _delimiter(text)
+    rows = _csv_rows(text, name, delimiter)
     header = next(rows, (1, []))[1]
     lowered = [h.strip().lower() for h in header]
     twice = next((h for i, h in enumerate(lowered) if h and h in lowered[:i]), None)
@@ -319,7 +320,10 @@ def _parse_csv(text: str, name: str, reading: Reading) -> list[Raw]:
             continue  # a blank line
         if len(cells) > len(header):
             msg = f"{name}:{line}: {len(cells)} fields but the header names {len(header)}"
-            raise FaqDataError(f"{msg}; is a field with a comma not quoted?")
+            shown = {",": "a comma", ";": "a semicolon", "\t": "a tab"}.get(
+                delimiter, repr(delimiter)
+            )
+            raise FaqDataError(f"{msg}; is a field with {shown} not quoted?")
         cells += [""] * (len(header) - len(cells))  # a short row: its last fields empty
         cell = cells.__getitem__
         parts = [cell(i) for i in columns["answer"]]

@@ -15,11 +15,12 @@ from html.parser import HTMLParser
 
 # Text that holds one of these tags is taken for HTML (a "<" in plain text is not).
 _LOOKS_HTML = re.compile(
-    r"<(?:p|br|div|a\s|ul|ol|li|strong|b|em|i|u|h[1-6]|span|code|pre|blockquote|table|img)\b[^>]*>",
+    r"<(?:p|br|div|a\s|ul|ol|li|strong|b|em|i|u|h[1-6]|span|code|pre|blockquote|table|img"
+    r"|script|style)\b[^>]*>",
     re.IGNORECASE,
 )
 _DROPPED = {"script", "style", "head", "title", "noscript", "template"}
-_BLOCKS = {"p", "div", "ul", "ol", "blockquote", "pre", "table", "tr", "section", "article"}
+_BLOCKS = {"p", "div", "ul", "ol", "blockquote", "pre", "table", "section", "article"}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
 
@@ -91,8 +92,9 @@ class _Converter(HTMLParser):
                 self.out.append(f"![{found.get('alt') or ''}]({found['src']})")
         elif tag == "blockquote":
             self.out.append("> ")
-        elif tag == "td":
-            self.out.append(" ")
+        elif tag in ("td", "th"):
+            if "".join(self.out).rsplit("\n", 1)[-1].strip():  # a cell after another
+                self.out.append(" | ")
         elif tag in _BLOCKS:
             self._block()
 

@@ -362,6 +362,8 @@ def edit(
             if key in new and not new[key]:
                 del new[key]
         if new_id is not None:
+            if problem := store.id_problem(new_id):
+                raise UsageError(f"--id {new_id!r}: {problem}")  # as faq add --id says
             new["id"] = new_id
     edited = store.from_document([new], "the edited entry").entries[0]  # refused up front
     if edited == current and edited.extra == current.extra:
@@ -387,11 +389,12 @@ def _without(values: list[str], removed: Sequence[str], entry_id: str, what: str
     for case, spacing and punctuation); one the entry has not got is a usage error."""
     from faqcli.formats import question_key
 
+    had = values
     for value in removed:
         key = question_key(value) if what == "alternate" else value
         kept = [v for v in values if (question_key(v) if what == "alternate" else v) != key]
         if len(kept) == len(values):
-            has = ", ".join(repr(v) for v in values) or "none"
+            has = ", ".join(repr(v) for v in had) or "none"  # as they are: nothing changed
             raise UsageError(f"{entry_id!r} has no {what} {value!r} (its {what}s: {has})")
         values = kept
     return values
@@ -461,6 +464,10 @@ def import_entries(
     incoming = formats.parse(text, fmt, name, reading)
     current: list[dict[str, Any]] = []
     gone: list[int] = []
+    if prune and not incoming:
+        # An empty file (a failed fetch, a header with no rows) would prune every entry.
+        msg = f"{name}: holds no entries; --prune would remove every entry of the FAQ"
+        raise FaqDataError(f"{msg}, so nothing is imported")
     if dry_run or prune:
         store.check_writable(source)  # what the import would refuse, refused before asking
         current = [e.to_dict() for e in store.load(source.path).entries]
