@@ -94,3 +94,53 @@ def test_an_english_index_after_a_spanish_one_is_english_again() -> None:
     MemoryIndex([Entry("d", "Why did he defect?", "Because.")])
     assert text.stem("defecting") == "defect"
     assert "the" in text.FUNCTION_WORDS and "el" not in text.FUNCTION_WORDS
+
+
+def test_init_language_starts_an_empty_faq_read_in_it(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "es.json"
+    created = run("init", "--language", "es", str(path))
+    assert created.exit_code == 0, created.stderr
+    assert json.loads(path.read_text(encoding="utf-8")) == {"language": "es", "entries": []}
+    for entry in FOUR:
+        assert (
+            run("--faq", str(path), "add", "-q", entry["question"], "-a", entry["answer"]).exit_code
+            == 0
+        )
+    assert json.loads(path.read_text(encoding="utf-8"))["language"] == "es"  # kept by writes
+    code, doc = ask_json(run, path, "cuánto tardan los envíos")
+    assert code == 0 and doc["answer"]["question"] == "¿Cuánto tarda el envío de un pedido?"
+    refused = run("init", "--language", "xx", str(tmp_path / "xx.json"))
+    assert refused.exit_code == ExitCode.USAGE
+    assert (
+        refused.stderr == "faq: --language 'xx': not one faq reads (en, es, de, fr, it, pt, nl)\n"
+    )
+
+
+def test_an_import_into_an_empty_faq_takes_the_language_its_entries_are_plainly_in(
+    run: Run, tmp_path: Path, write_faq: Any
+) -> None:
+    source = write_faq({"entries": FOUR * 1}, "source.json")
+    more = [{"question": q, "answer": "Sí."} for q in (
+        "¿Dónde está la tienda más cercana?", "¿Cómo cambio la dirección de entrega?",
+        "¿Puedo pagar con tarjeta de crédito?", "¿Qué hago si el pedido llega roto?")]  # fmt: skip
+    source.write_text(json.dumps({"entries": FOUR + more}, ensure_ascii=False), encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    run("init", "--empty", str(empty))
+    result = run("--faq", str(empty), "import", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert "the entries are in language 'es': the FAQ is read in it" in result.stderr
+    assert list(json.loads(empty.read_text(encoding="utf-8"))) == ["language", "entries"]
+    # Into an English FAQ with entries: only said, never set.
+    english = write_faq({"entries": [{"id": "x", "question": "Where is it?", "answer": "Here."}]},
+                        "english.json")  # fmt: skip
+    said = run("--faq", str(english), "import", str(source))
+    assert "look like language 'es'" in said.stderr
+    assert "language" not in json.loads(english.read_text(encoding="utf-8"))
+    # English entries into an empty FAQ: nothing said, nothing set.
+    other = tmp_path / "other.json"
+    run("init", "--empty", str(other))
+    plain = write_faq({"entries": [{"question": "How do I pay for my order?", "answer": "Card."},
+                                   {"question": "Where is the office?", "answer": "Here."}]},
+                      "plain.json")  # fmt: skip
+    quiet = run("--faq", str(other), "import", str(plain))
+    assert quiet.stderr == "" and "language" not in json.loads(other.read_text(encoding="utf-8"))

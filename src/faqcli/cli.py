@@ -754,12 +754,26 @@ def init(
     ),
     empty: bool = typer.Option(False, "--empty", help="Start with no entries."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        metavar="CODE",
+        help="A FAQ in another language (es, de, fr, it, pt, nl): its words are read in it. "
+        "It starts empty (the sample entries are English).",
+    ),
 ) -> None:
     """Create a FAQ file, starting from the bundled entries (or empty)."""
     options: Options = ctx.obj
     if path is None and options.faq is not None:
         path = Path(options.faq)  # named on the command line: not ignored
-    _finish(operations.init(path, empty=empty, force=force))
+    try:
+        code = None if language is None else store.read_language(language, "--language")
+    except FaqError:
+        from faqcli.engine.text import STEMMERS
+
+        known = ", ".join(STEMMERS)
+        raise UsageError(f"--language {language!r}: not one faq reads ({known})") from None
+    _finish(operations.init(path, empty=empty or code is not None, force=force, language=code))
 
 
 def _read_field(value: str | None, name: str) -> str:

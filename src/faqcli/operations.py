@@ -481,7 +481,16 @@ def import_entries(
         listed = store.from_document([current[i] for i in gone], name).entries
         if not confirm(list(listed)):
             return Changed(Change.KEPT, source.path, "the FAQ as it is", ExitCode.NO_MATCH)
+    from faqcli.engine.text import detect_language
+
+    found = detect_language([str(r.fields.get("question", "")) for r in incoming])
     with store.editing(source) as doc:
+        # An empty FAQ with no language takes the one its first entries are plainly in.
+        sets = found is not None and not doc["entries"] and not doc.get("language")
+        if sets:  # before the entries, where a streamed read of a large FAQ finds it
+            entries = doc.pop("entries")
+            doc["language"], doc["entries"] = found, entries
+        found = found if found != doc.get("language") or sets else None  # said once
         merged = formats.merge(doc["entries"], incoming, name, update=update)
         now = formats.absent(doc["entries"], incoming) if prune else []
         if [doc["entries"][i]["id"] for i in now] != [current[i]["id"] for i in gone]:
@@ -492,7 +501,8 @@ def import_entries(
         removed = set(now)
         doc["entries"][:] = [e for i, e in enumerate(doc["entries"]) if i not in removed]
         doc["entries"].extend(merged.added)
-    return _imported(merged, [current[i]["id"] for i in gone], update, prune)
+    done = _imported(merged, [current[i]["id"] for i in gone], update, prune)
+    return done._replace(language=found, language_set=sets)
 
 
 def _imported(
@@ -779,7 +789,10 @@ def _threshold_of(source: store.FaqSource) -> Threshold | None:
     return Threshold(DEFAULTS.threshold, "default")
 
 
-def init(path: Path | None = None, *, empty: bool = False, force: bool = False) -> Changed:
+def init(
+    path: Path | None = None, *, empty: bool = False, force: bool = False,
+    language: str | None = None,
+) -> Changed:  # fmt: skip
     """Create a FAQ file from the bundled entries (or none); by default the user's own."""
     if path is None:
         path = store.user_faq_path()
@@ -797,7 +810,8 @@ def init(path: Path | None = None, *, empty: bool = False, force: bool = False) 
         msg = f"{path}: already exists ({held}); --force replaces it, its entries lost, with"
         raise UsageError(f"{msg} {replaced}")
     if empty:
-        text = store.dump({"entries": []}, store.Layout())
+        spoken = {"language": language} if language else {}
+        text = store.dump({**spoken, "entries": []}, store.Layout())
     else:
         text = store.read_text(store.bundled_path())
     store.save(path, text)

@@ -478,6 +478,14 @@ def _reviewed_note(result: Reviewed) -> str:
     return f"{done} ({_count(result.unlogged, 'logged question')} taken off the log)"
 
 
+def _language_note(result: Imported) -> str:
+    code = result.language
+    if result.language_set:
+        return f'faq: the entries are in language {code!r}: the FAQ is read in it ("language")'
+    better = f'a FAQ in it is read better with "language": "{code}" at its top level'
+    return f"faq: the entries look like language {code!r}; {better} (faq init --language {code})"
+
+
 def _tuned_note(value: float) -> str:
     return (f"faq: the FAQ's threshold is now {value:g} (\"threshold\" in the FAQ file; "
             "--threshold still overrides it)")  # fmt: skip
@@ -648,6 +656,8 @@ class PlainRenderer:
                 for line in result.diff:
                     self._line(safe(line))
                 self._line(_status(result))
+                if result.language:
+                    self.err.write(_language_note(result) + "\n")
             case Indexed():
                 self._line(_status(result))
             case Changed() | MissesCleared():

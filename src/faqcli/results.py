@@ -183,6 +183,8 @@ class Imported(NamedTuple):
     removed: tuple[str, ...] = ()  # with --prune: the ids of the entries the file lacks
     prune: bool = False  # whether --prune was asked for
     diff: tuple[str, ...] = ()  # with --dry-run: one line per entry added, changed, removed
+    language: str | None = None  # the language the entries were found to be in, if not English
+    language_set: bool = False  # whether the import set it as the FAQ's (an empty FAQ's)
 
 
 class Exported(NamedTuple):
