@@ -3,10 +3,10 @@
 Run by hand:  pip install -e ".[bench]" && python benchmarks/languages.py
 
 For each set, faq's engine against BM25 on the questions with that language's Snowball
-stemmer and no stopword list, on the same labelled questions: hit@1 and MRR@10 on the
-in-scope ones, and, for faq at its default threshold, answered right / wrong, out of
-scope abstained, and how often a score of 90 or more is wrong. Also the two questions
-of issue 24 on a four-entry Spanish FAQ. Prints markdown tables.
+stemmer and no stopword list (``quality.bm25``), on the same labelled questions: hit@1
+and MRR@10 on the in-scope ones, and, for faq at its default threshold, answered right
+/ wrong, out of scope abstained, and how often a score of 90 or more is wrong. Also the
+two questions of issue 24 on a four-entry Spanish FAQ. Prints markdown tables.
 
 The sets were written by hand for this project (see benchmarks/lang/README.md). Each
 is measured twice: read as English (as faq reads a FAQ with no "language"), and as the
@@ -17,7 +17,6 @@ frequencies, the words-only calibration).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from faqcli.engine import DEFAULTS, MemoryIndex
 from faqcli.evaluate import evaluate, parse_queries
 from faqcli.model import Entry
 from faqcli.operations import ask
+from quality import bm25, reference_scores  # benchmarks/quality.py, beside this one
 
 HERE = Path(__file__).resolve().parent / "lang"
 STEMMERS = {"es": "spanish", "de": "german"}
@@ -40,28 +40,6 @@ def load(code: str) -> tuple[Sequence[Entry], list]:  # type: ignore[type-arg]
     return faq.entries, parse_queries(path.read_text("utf-8"), str(path), ids)
 
 
-def bm25_ranks(entries: Sequence[Entry], language: str):  # type: ignore[no-untyped-def]
-    import unicodedata
-
-    import Stemmer
-    from rank_bm25 import BM25Okapi
-
-    stemmer = Stemmer.Stemmer(language)
-
-    def analyse(text: str) -> list[str]:
-        folded = unicodedata.normalize("NFKC", text).casefold()
-        return [stemmer.stemWord(w) for w in re.findall(r"[^\W_]+", folded)]
-
-    model = BM25Okapi([analyse(e.question) or ["_"] for e in entries])
-
-    def ranked(query: str) -> list[str]:
-        scores = model.get_scores(analyse(query))
-        order = sorted(range(len(entries)), key=lambda i: -scores[i])
-        return [entries[i].id for i in order[:10]]
-
-    return ranked
-
-
 def main() -> int:
     if not HERE.is_dir():
         print(f"no sets at {HERE}")
@@ -69,21 +47,15 @@ def main() -> int:
     rows = []
     for code, language in STEMMERS.items():
         entries, queries = load(code)
-        ranked = bm25_ranks(entries, language)
-        in_scope = [q for q in queries if q.expected is not None]
-        hits = [ranked(q.query) for q in in_scope]
-        bm_hit1 = sum(h[0] == q.expected for h, q in zip(hits, in_scope, strict=True))
-        bm_rr = sum(
-            1 / (h.index(q.expected) + 1) for h, q in zip(hits, in_scope, strict=True)
-            if q.expected in h
-        )  # fmt: skip
-        n = len(in_scope)
+        bm_hit1, bm_mrr, _ = reference_scores(bm25(stem=True, language=language), entries,
+                                              queries)  # fmt: skip
+        n = sum(q.expected is not None for q in queries)  # in scope
         for read_as in (None, code):  # as English (no "language"), then as the FAQ says
             index = MemoryIndex(entries, language=read_as)
             metrics = evaluate(index, queries, DEFAULTS.threshold).metrics()
             rows.append((
                 code, read_as or "en (no language)", n, len(queries) - n, metrics["hit@1"],
-                bm_hit1 / n, metrics["mrr@10"], bm_rr / n, metrics["answered_correct"],
+                bm_hit1, metrics["mrr@10"], bm_mrr, metrics["answered_correct"],
                 metrics["answered_wrong"], metrics["oos_abstained"], metrics["wrong_at_90"],
                 metrics["ece"],
             ))  # fmt: skip

@@ -72,18 +72,25 @@ def sequence_matcher(entries: Sequence[Entry]) -> Callable[[str], list[str]]:
     return ranked
 
 
-def bm25(stem: bool) -> Ranker:
+def bm25(stem: bool, language: str = "english") -> Ranker:
+    """BM25 on the questions; with ``stem``, words stemmed by ``language``'s Snowball
+    stemmer, English stopwords removed for English (no list for the others)."""
+
     def build(entries: Sequence[Entry]) -> Callable[[str], list[str]]:
         import Stemmer
         from rank_bm25 import BM25Okapi
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        stemmer = Stemmer.Stemmer("english")
+        stemmer = Stemmer.Stemmer(language)
+        stopwords: frozenset[str] = frozenset()
+        if language == "english":
+            from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+            stopwords = ENGLISH_STOP_WORDS
 
         def analyse(text: str) -> list[str]:
             words = _tokens(text)
             if stem:
-                words = [stemmer.stemWord(w) for w in words if w not in ENGLISH_STOP_WORDS]
+                words = [stemmer.stemWord(w) for w in words if w not in stopwords]
             return words
 
         model = BM25Okapi([analyse(e.question) or ["_"] for e in entries])

@@ -126,6 +126,10 @@ def test_an_import_into_an_empty_faq_takes_the_language_its_entries_are_plainly_
     source.write_text(json.dumps({"entries": FOUR + more}, ensure_ascii=False), encoding="utf-8")
     empty = tmp_path / "empty.json"
     run("init", "--empty", str(empty))
+    before = empty.read_bytes()
+    dry = run("--faq", str(empty), "import", "--dry-run", str(source))
+    assert "the entries are in language 'es': the FAQ is read in it" in dry.stderr
+    assert empty.read_bytes() == before  # a dry run says it, and writes nothing
     result = run("--faq", str(empty), "import", str(source))
     assert result.exit_code == 0, result.stderr
     assert "the entries are in language 'es': the FAQ is read in it" in result.stderr

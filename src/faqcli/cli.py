@@ -31,7 +31,7 @@ from faqcli.results import Decision
 if TYPE_CHECKING:
     from faqcli.engine import Index
     from faqcli.misslog import MissLog
-    from faqcli.results import Result
+    from faqcli.results import EntryList, Result
     from faqcli.review import Item as ReviewItem
 
 app = typer.Typer(
@@ -102,14 +102,9 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion of an entry's id (``show``, ``edit``, ``remove``): the ids of
     the FAQ that --faq, $FAQ_FILE or the default names that start with what is typed,
     each with its question as help. A FAQ that cannot be read completes nothing."""
-    given = ctx.find_root().params.get("faq") or ()
-    try:
-        source = store.resolve(given[-1] if given else None)
-        if not source.path.is_file():  # a FIFO or a device would block the shell
-            return []
-        listing = operations.list_entries(source)
-    except (FaqError, OSError):
-        return []  # completion must never fail: the shell would print the traceback
+    listing = _completed_listing(ctx)
+    if listing is None:
+        return []
     from rich.markup import escape
 
     # One line (the completion protocol's unit), no control characters, and no markup:
@@ -122,15 +117,24 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of ``--tag``: the tags of the FAQ in use that start with what
     is typed; a FAQ that cannot be read completes nothing."""
+    listing = _completed_listing(ctx)
+    if listing is None:
+        return []
+    tags = {t for e in listing.entries for t in e.tags}
+    return sorted(t for t in tags if t.startswith(incomplete) and "\n" not in t)
+
+
+def _completed_listing(ctx: typer.Context) -> EntryList | None:
+    """The entries of the FAQ that --faq, $FAQ_FILE or the default names, for shell
+    completion; None when it cannot be read, or is no regular file (a FIFO or a device
+    would block the shell): completion must never fail, the shell would print the
+    traceback."""
     given = ctx.find_root().params.get("faq") or ()
     try:
         source = store.resolve(given[-1] if given else None)
-        if not source.path.is_file():  # a FIFO or a device would block the shell
-            return []
-        tags = {t for e in operations.list_entries(source).entries for t in e.tags}
+        return operations.list_entries(source) if source.path.is_file() else None
     except (FaqError, OSError):
-        return []
-    return sorted(t for t in tags if t.startswith(incomplete) and "\n" not in t)
+        return None
 
 
 # Characters bash reads as more than themselves on a command line, or breaks a word at

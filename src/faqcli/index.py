@@ -864,6 +864,11 @@ def open_cached(cache: Path, settings: Settings = DEFAULTS) -> SqliteIndex | Non
 # -- choosing, building and loading ----------------------------------------------------
 
 
+def _in_memory(faq: Faq, settings: Settings = DEFAULTS) -> MemoryIndex:
+    """The FAQ's entries analysed in memory, in its language."""
+    return MemoryIndex(faq.entries, settings, language=faq.language)
+
+
 def in_memory(
     faq_path: Path,
     settings: Settings = DEFAULTS,
@@ -881,7 +886,7 @@ def in_memory(
     of every ask."""
     data = store.read_bytes(faq_path)
     faq = store.parse(store.decode_text(data, str(faq_path)), str(faq_path))
-    index = MemoryIndex(faq.entries, settings, language=faq.language)
+    index = _in_memory(faq, settings)
     index.threshold = faq.threshold
     # A FAQ without alternates or negatives has nothing to learn from.
     learns = bool(faq.negatives) or any(e.alternates for e in faq.entries)
@@ -1024,8 +1029,7 @@ def build_for(
         faq = store.load(source.path)
         why = "the bundled FAQ" if source.bundled else f"under {INDEX_MIN_BYTES // 1024} KiB"
         reason = f"{why}: faq reads it whole each time, no index needed"
-        index = MemoryIndex(faq.entries, language=faq.language)
-        return Built(index, None, len(faq.entries), 0, reason)
+        return Built(_in_memory(faq), None, len(faq.entries), 0, reason)
     built = build(source.path, default_cache_dir(), progress=progress)
     if built.path is None:  # what this command is for could not be done
         raise FaqDataError(built.reason)
@@ -1070,10 +1074,7 @@ def _build(
         faq = store.load(faq_path)
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         reason = f"{cache.parent}: cannot write the index there ({why})"
-        built = Built(
-            MemoryIndex(faq.entries, settings, language=faq.language), None, len(faq.entries), 0,
-            reason,
-        )  # fmt: skip
+        built = Built(_in_memory(faq, settings), None, len(faq.entries), 0, reason)
         return built, store.file_digest(faq_path)
     finally:
         if report:
@@ -1092,10 +1093,8 @@ def _write_from(
     read_at = time.time_ns()
 
     def entries() -> Iterator[Entry]:
-        if isinstance(source, Faq):
-            text.use(source.language)
         for n, entry in enumerate(source.entries if isinstance(source, Faq) else source):
-            if n == 0:  # a stream knows the FAQ's language once it reaches the entries
+            if n == 0:  # read in the FAQ's language (a stream knows it by its entries)
                 text.use(source.language)
             if report and n % 1000 == 999 and isinstance(source, store.EntryStream):
                 report.analysed(source.read_bytes)
@@ -1119,13 +1118,10 @@ def _write_from(
     )
 
     def rebuild(_damaged: SqliteIndex) -> Index:
-        faq = store.load(faq_path)
-        return MemoryIndex(faq.entries, settings, language=faq.language)
+        return _in_memory(store.load(faq_path), settings)
 
     opened = _open(cache, settings, rebuild)
-    if opened is None:
-        faq = store.load(faq_path)
-    index: Index = opened or MemoryIndex(faq.entries, settings, language=faq.language)
+    index: Index = opened or _in_memory(store.load(faq_path), settings)
     return Built(index, cache, count, cache.stat().st_size)
 
 

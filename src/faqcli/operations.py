@@ -460,8 +460,10 @@ def import_entries(
     question) are removed: once ``confirm`` has seen them, when given (declined: nothing
     changes, exit 1). A dry run says, entry by entry, what would change."""
     from faqcli import formats
+    from faqcli.engine.text import detect_language
 
     incoming = formats.parse(text, fmt, name, reading)
+    found = detect_language([str(r.fields.get("question", "")) for r in incoming])
     current: list[dict[str, Any]] = []
     gone: list[int] = []
     if prune and not incoming:
@@ -470,27 +472,25 @@ def import_entries(
         raise FaqDataError(f"{msg}, so nothing is imported")
     if dry_run or prune:
         store.check_writable(source)  # what the import would refuse, refused before asking
-        current = [e.to_dict() for e in store.load(source.path).entries]
+        faq = store.load(source.path)
+        current = [e.to_dict() for e in faq.entries]
         gone = formats.absent(current, incoming) if prune else []
     if dry_run:
         merged = formats.merge(current, incoming, name, update=update)
         diff = formats.diff(current, merged, gone)
-        return _imported(merged, [current[i]["id"] for i in gone], update, prune, dry_run=True,
-                         diff=diff)  # fmt: skip
+        said, sets = _language_said(found, faq.language, empty=not current)
+        dry = _imported(merged, [current[i]["id"] for i in gone], update, prune, dry_run=True,
+                        diff=diff)  # fmt: skip
+        return dry._replace(language=said, language_set=sets)
     if gone and confirm is not None:
         listed = store.from_document([current[i] for i in gone], name).entries
         if not confirm(list(listed)):
             return Changed(Change.KEPT, source.path, "the FAQ as it is", ExitCode.NO_MATCH)
-    from faqcli.engine.text import detect_language
-
-    found = detect_language([str(r.fields.get("question", "")) for r in incoming])
     with store.editing(source) as doc:
-        # An empty FAQ with no language takes the one its first entries are plainly in.
-        sets = found is not None and not doc["entries"] and not doc.get("language")
+        said, sets = _language_said(found, doc.get("language"), empty=not doc["entries"])
         if sets:  # before the entries, where a streamed read of a large FAQ finds it
             entries = doc.pop("entries")
             doc["language"], doc["entries"] = found, entries
-        found = found if found != doc.get("language") or sets else None  # said once
         merged = formats.merge(doc["entries"], incoming, name, update=update)
         now = formats.absent(doc["entries"], incoming) if prune else []
         if [doc["entries"][i]["id"] for i in now] != [current[i]["id"] for i in gone]:
@@ -502,7 +502,17 @@ def import_entries(
         doc["entries"][:] = [e for i, e in enumerate(doc["entries"]) if i not in removed]
         doc["entries"].extend(merged.added)
     done = _imported(merged, [current[i]["id"] for i in gone], update, prune)
-    return done._replace(language=found, language_set=sets)
+    return done._replace(language=said, language_set=sets)
+
+
+def _language_said(
+    found: str | None, faq_language: str | None, *, empty: bool
+) -> tuple[str | None, bool]:
+    """What an import says of the language its entries were found in (``found``): an
+    empty FAQ with no language takes it (True); a FAQ in another language is told of
+    it; one in that language already, nothing."""
+    sets = found is not None and empty and not faq_language
+    return (found if sets or found != faq_language else None), sets
 
 
 def _imported(
