@@ -273,3 +273,25 @@ def test_list_shows_ids_whole_and_drops_an_empty_tags_column(width: int) -> None
     tagged = rich_at(EntryList(LONG_IDS), width)
     assert "tags" in tagged or width < 80  # at 40 the tags column has no room to show
     assert "land-border-frequency" in tagged
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_a_grep_listing_with_tags_is_never_cropped_and_keeps_ids_whole(width: int) -> None:
+    """The columns --grep adds ("matched in") and the tags are left out before an id
+    would fold, and the table is never wider than the line (Rich cropped its last
+    column when the id column had a minimum width)."""
+    from faqcli.results import EntryList
+
+    entries = (Entry("cuanto-tarda-el-envio-de-un-pedido", "¿Cuánto tarda el envío?", "Dos.",
+                     tags=("envios",)), Entry("pay", "How do I pay?", "Card."))  # fmt: skip
+    listing = EntryList(entries, None, grep="a", matched=("question, answer", "answer"))
+    out = io.StringIO()
+    console = Console(file=out, width=width, height=500, color_system=None, legacy_windows=False)
+    RichRenderer(console, out).render(listing)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines)
+    assert lines[0].endswith("┓") and lines[-1].endswith("┘")  # the last column whole
+    if width >= 60:
+        assert "cuanto-tarda-el-envio-de-un-pedido" in out.getvalue()
+    if width >= 120:
+        assert "matched in" in out.getvalue() and "envios" in out.getvalue()

@@ -1025,30 +1025,44 @@ class RichRenderer(PlainRenderer):
             (safe(e.id), safe(e.question), ", ".join(map(safe, e.tags))) for e in result.entries
         ]
         # An id is typed back: shown whole on one line, the questions wrapping instead;
-        # only an id too long for the screen is folded (never cut). No tags, no column.
-        fits = self._id_width(entry_id for entry_id, _, _ in rows)
-        table.add_column("id", style="cyan", overflow="fold", min_width=fits)
-        table.add_column("question", overflow="fold")
+        # only an id too long for the screen is folded (never cut). No tags, no column;
+        # the tags, then where --grep matched, are left out before an id would fold.
         tagged = any(tags for _, _, tags in rows)
+        matched = bool(result.matched)
+        longest = self._id_width(entry_id for entry_id, _, _ in rows)
+
+        def room(extras: int) -> int:  # for the id, beside the question and the extras
+            return self._id_width([], 1 + extras)
+
+        if tagged and matched and room(2) < longest:
+            tagged = False
+        if (tagged or matched) and room(1) < longest:
+            tagged = matched = False
+        fits = min(longest, room(tagged + matched))
+        # A fixed width: Rich narrows the other columns to fit the line, never this one
+        # (a minimum width it would keep by cropping the last column instead).
+        table.add_column("id", style="cyan", overflow="fold", width=fits)
+        table.add_column("question", overflow="fold")
         if tagged:
             table.add_column("tags", style="dim")
-        if result.matched:
+        if matched:
             table.add_column("matched in", style="dim")
         for n, (entry_id, question, tags) in enumerate(rows):
             cells = [Text(entry_id), Text(question)] + ([Text(tags)] if tagged else [])
-            table.add_row(*cells, *([Text(result.matched[n])] if result.matched else []))
+            table.add_row(*cells, *([Text(result.matched[n])] if matched else []))
         if rows:  # read once: the entries may be streamed
             self._paged(table)
         self._none_matched(result, len(rows))
 
-    def _id_width(self, ids: Iterable[str]) -> int:
-        """The width of an id column: the longest id, unless that leaves the rest of
-        the line (frames and padding, 7 columns, included) less than 12 columns (an id of
-        60 characters at 40 columns folds)."""
+    def _id_width(self, ids: Iterable[str], others: int = 1) -> int:
+        """The width of an id column beside ``others`` columns: the longest id, unless
+        that leaves each of the others less than 12 columns, frames and padding aside
+        (an id of 60 characters at 40 columns folds)."""
         from rich.cells import cell_len
 
-        longest = max((cell_len(entry_id) for entry_id in ids), default=2)
-        return max(2, min(longest, self.console.width - 7 - 12))
+        longest = max((cell_len(entry_id) for entry_id in ids), default=1 << 30)
+        room = self.console.width - 4 - 3 * others - 12 * others
+        return max(2, min(longest, room))
 
     def _paged(self, renderable: RenderableType) -> None:
         """Print ``renderable``, through the pager when it is taller than the terminal.
